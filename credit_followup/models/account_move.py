@@ -1,0 +1,128 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+FOLLOWUP_STATES = [
+    ("active", "In follow-up"),
+    ("paused", "Paused"),
+    ("excluded", "Excluded"),
+    ("collection", "At collection agency"),
+    ("done", "Done"),
+]
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    credit_followup_state = fields.Selection(
+        FOLLOWUP_STATES,
+        string="Follow-up",
+        compute="_compute_credit_followup_state",
+        store=True,
+        readonly=False,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="Active: the engine follows the invoice up. Paused: until a reason is solved or a date passes. "
+        "Excluded: never followed up. Collection: handed to an agency. Done: paid.",
+    )
+    credit_followup_step_id = fields.Many2one(
+        "credit.followup.step", string="Last follow-up step", copy=False, readonly=True, index="btree_not_null"
+    )
+    credit_followup_date = fields.Date(string="Last follow-up", copy=False, readonly=True)
+    credit_followup_next_step_id = fields.Many2one(
+        "credit.followup.step", string="Next follow-up step", copy=False, readonly=True
+    )
+    credit_followup_next_date = fields.Date(string="Next follow-up", copy=False, readonly=True, index=True)
+    credit_followup_planned = fields.Boolean(
+        copy=False, readonly=True, help="Technical: the engine has planned this invoice's next step."
+    )
+    credit_pause_reason = fields.Selection(
+        selection="_selection_credit_pause_reason", string="Pause reason", copy=False, tracking=True
+    )
+    credit_pause_until = fields.Date(string="Paused until", copy=False, tracking=True,
+                                     help="Follow-up resumes by itself after this date.")
+    credit_followup_note = fields.Char(string="Follow-up note", copy=False, tracking=True,
+                                       help="Why the invoice was paused or excluded.")
+    credit_followup_log_ids = fields.One2many("credit.followup.log", "move_id", string="Follow-up actions")
+    credit_days_overdue = fields.Integer(string="Days overdue", compute="_compute_credit_days_overdue")
+
+    @api.model
+    def _credit_pause_reasons(self):
+        """Why an invoice can be paused; other modules add theirs with super() (dispute, promise, agency)."""
+        return [("manual", self.env._("Manual"))]
+
+    @api.model
+    def _selection_credit_pause_reason(self):
+        return self._credit_pause_reasons()
+
+    @api.depends("payment_state", "state", "move_type")
+    def _compute_credit_followup_state(self):
+        for move in self:
+            if move.move_type != "out_invoice":
+                move.credit_followup_state = False
+            elif move.state == "posted" and move.payment_state in ("paid", "in_payment", "reversed"):
+                move.credit_followup_state = "done"
+            elif move.credit_followup_state in (False, "done"):
+                move.credit_followup_state = "active"
+
+    def _compute_credit_days_overdue(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            due = move.invoice_date_due
+            move.credit_days_overdue = (today - due).days if due and move.move_type == "out_invoice" else 0
+
+    def _credit_check_followup_invoices(self):
+        if any(m.move_type != "out_invoice" for m in self):
+            raise UserError(self.env._("Only customer invoices are followed up."))
+
+    def _credit_pause(self, reason, until=False, note=False):
+        """Pause follow-up (hook for other modules: dispute, promise to pay, agency)."""
+        self._credit_check_followup_invoices()
+        movable = self.filtered(lambda m: m.credit_followup_state in ("active", "paused"))
+        movable.write({
+            "credit_followup_state": "paused",
+            "credit_pause_reason": reason,
+            "credit_pause_until": until,
+            "credit_followup_note": note,
+        })
+        return movable
+
+    def _credit_resume(self, reason=None):
+        """Resume follow-up where it was. With ``reason``, only invoices paused for that reason."""
+        paused = self.filtered(
+            lambda m: m.credit_followup_state == "paused" and (reason is None or m.credit_pause_reason == reason)
+        )
+        paused.write({
+            "credit_followup_state": "active",
+            "credit_pause_reason": False,
+            "credit_pause_until": False,
+            "credit_followup_note": False,
+            "credit_followup_planned": False,
+        })
+        return paused
+
+    def action_credit_resume(self):
+        self._credit_check_followup_invoices()
+        resumed = self._credit_resume()
+        excluded = self.filtered(lambda m: m.credit_followup_state == "excluded")
+        excluded.write({"credit_followup_state": "active", "credit_followup_note": False,
+                        "credit_followup_planned": False})
+        return bool(resumed or excluded)
+
+    def action_credit_pause(self):
+        self._credit_check_followup_invoices()
+        return self.env["credit.followup.pause"].action_open(self)
+
+    def action_credit_open_history(self):
+        return self.commercial_partner_id[:1].action_credit_open_history(invoices=self)
+
+    @api.model
+    def _credit_resume_expired_pauses(self, date, companies):
+        """Pauses with an end date resume the day after it."""
+        expired = self.search([
+            ("credit_followup_state", "=", "paused"),
+            ("credit_pause_until", "!=", False),
+            ("credit_pause_until", "<", date),
+            ("company_id", "in", companies.ids),
+        ])
+        return expired._credit_resume()

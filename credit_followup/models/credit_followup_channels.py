@@ -1,0 +1,435 @@
+"""The engine's channels: e-mail, letter, SMS, phone call and task.
+
+Each ``_credit_execute_<channel>(actions, date, company)`` handles all actions of one batch for
+its channel at once (one template render per language, one report call for all letters, batched
+creates) and sets ``action.result``: ``state`` (done / failed), ``failure_reason``, and the ids of
+what it created (message, mail, activity, attachment). Other modules add channels by defining
+another ``_credit_execute_<channel>`` and extending ``credit.followup.step._credit_followup_channels``.
+"""
+
+from markupsafe import Markup
+
+from odoo import fields, models, tools
+from odoo.tools import SQL, format_amount, format_date
+
+from .credit_followup_engine import Action
+
+
+class CreditFollowupEngine(models.AbstractModel):
+    _inherit = "credit.followup.engine"
+
+    # ------------------------------------------------------------------ shared data
+    def _credit_template_data(self, actions, company):
+        """What templates and letters show: per debtor, the invoices concerned with amounts and links."""
+        moves = self.env["account.move"].union(*(action.moves for action in actions))
+        self._ensure_access_tokens(moves)
+        base_url = company.get_base_url()
+        data = {}
+        for action in actions:
+            step = action.step
+            lines = []
+            for move, line_step in action.items:
+                days = (self.env.context.get("credit_date") or fields.Date.context_today(self)) - move.invoice_date_due
+                lines.append({
+                    "move": move,
+                    "step": line_step,
+                    "name": move.name,
+                    "invoice_date": move.invoice_date,
+                    "date_due": move.invoice_date_due,
+                    "days_overdue": max(days.days, 0),
+                    "amount_total": move.amount_total,
+                    "amount_residual": move.amount_residual,
+                    "currency": move.currency_id,
+                    "portal_url": f"{base_url}/my/invoices/{move.id}?access_token={move.access_token}"
+                    if step.include_payment_link
+                    else False,
+                })
+            currency = action.moves.currency_id
+            total = sum(line["amount_residual"] for line in lines)
+            data[action.partner.id] = {
+                "step": step,
+                "recipient": action.recipient,
+                "company": company,
+                "lines": lines,
+                "currency": currency if len(currency) == 1 else company.currency_id,
+                "total": total if len(currency) == 1 else False,
+                "qr": self._credit_qr_code(action, total, currency, company) if step.include_payment_link else False,
+            }
+        return data
+
+    def _ensure_access_tokens(self, moves):
+        """Portal access tokens for all invoices in one query (payment links need them)."""
+        missing = moves.filtered(lambda m: not m.access_token)
+        if missing:
+            self.env.execute_query(
+                SQL(
+                    "UPDATE account_move SET access_token = gen_random_uuid()::text "
+                    "WHERE id IN %s AND access_token IS NULL",
+                    tuple(missing.ids),
+                )
+            )
+            missing.invalidate_recordset(["access_token"])
+
+    def _credit_qr_code(self, action, total, currency, company):
+        """EPC (SEPA credit transfer) QR code as a data URI, when the company has a SEPA IBAN."""
+        if len(currency) != 1 or currency.name != "EUR" or total <= 0:
+            return False
+        bank = action.moves.partner_bank_id[:1] or company.partner_id.bank_ids.filtered(
+            lambda b: b.acc_type == "iban"
+        )[:1]
+        if not bank:
+            return False
+        communication = " ".join(action.moves.mapped("name"))[:140]
+        return bank.build_qr_code_base64(
+            float(currency.round(total)), communication, None, currency, action.partner, qr_method="sct_qr",
+            silent_errors=True,
+        ) or False
+
+    def _invoice_list_html(self, action, data):
+        rows = Markup("").join(
+            Markup("<li>%s — %s, %s</li>") % (
+                line["name"],
+                format_amount(self.env, line["amount_residual"], line["currency"]),
+                self.env._("due %s", format_date(self.env, line["date_due"])),
+            )
+            for line in data["lines"]
+        )
+        return Markup("<ul>%s</ul>") % rows
+
+    def _fail(self, action, reason):
+        action.result = {"state": "failed", "failure_reason": reason}
+
+    def _record_action(self, actions, subtype_xmlid, company, summary, attachments=None, message_type="notification"):
+        """One chatter line on the debtor and on each invoice concerned, for every action."""
+        vals_list = []
+        for action in actions:
+            data = action.result
+            body = Markup("<p>%s</p>") % summary(action)
+            extra = {}
+            if attachments and attachments.get(action.partner.id):
+                extra["attachment_ids"] = [(4, attachments[action.partner.id].id)]
+            if not data.get("message_id_rec"):
+                vals_list.append(self._message_vals(action.partner, body, subtype_xmlid, company,
+                                                    message_type=message_type, **extra))
+            vals_list += self._invoice_message_vals(action, body, subtype_xmlid, company, **extra)
+        messages = self.env["mail.message"].sudo().create(vals_list)  # engine's contact registration
+        partner_messages = iter(messages.filtered(lambda m: m.model == "res.partner"))
+        for action in actions:
+            if not action.result.get("message_id_rec"):
+                action.result["message_id_rec"] = next(partner_messages).id
+        return messages
+
+    # ------------------------------------------------------------------ e-mail
+    def _credit_execute_email(self, actions, date, company):
+        sendable = []
+        for action in actions:
+            if not action.recipient.email:
+                self._fail(action, self.env._("no e-mail address"))
+            else:
+                sendable.append(action)
+        if not sendable:
+            return
+        data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
+        default_template = self.env.ref("credit_followup.mail_template_credit_reminder")
+        by_template = {}
+        for action in sendable:
+            by_template.setdefault(action.step.mail_template_id or default_template, []).append(action)
+        pdfs = self._invoice_pdfs([a for a in sendable if a.step.attach_invoices])
+        message_vals, mail_vals = [], []
+        for template, template_actions in by_template.items():
+            template = template.sudo()  # rendering a shipped template; the data comes from the engine
+            res_ids = [action.partner.id for action in template_actions]
+            subjects = template._render_field("subject", res_ids, compute_lang=True, add_context={"followup": data})
+            bodies = template._render_field("body_html", res_ids, compute_lang=True, add_context={"followup": data})
+            for action in template_actions:
+                pid = action.partner.id
+                message_id = tools.mail.generate_tracking_message_id("credit-followup")
+                attachment_ids = [pdfs[move.id].id for move in action.moves if move.id in pdfs]
+                action.result = {"state": "done", "message_id": message_id}
+                message_vals.append(self._message_vals(
+                    action.partner,
+                    bodies[pid],
+                    "credit_followup.mt_credit_reminder_email",
+                    company,
+                    message_type="comment",
+                    subject=subjects[pid],
+                    message_id=message_id,
+                    attachment_ids=[(6, 0, attachment_ids)],
+                ))
+                mail_vals.append({
+                    "body_html": bodies[pid],
+                    "email_to": action.recipient.email_formatted,
+                    "recipient_ids": [],
+                    "state": "outgoing",
+                    "auto_delete": False,
+                    "headers": {"Auto-Submitted": "auto-generated", "X-Credit-Followup": str(action.step.id)},
+                })
+        ordered = [a for actions_ in by_template.values() for a in actions_]
+        messages = self.env["mail.message"].sudo().create(message_vals)  # the reminder, on the debtor
+        for action, message, vals in zip(ordered, messages, mail_vals, strict=True):
+            vals["mail_message_id"] = message.id
+            action.result["message_id_rec"] = message.id
+        mails = self.env["mail.mail"].sudo().create(mail_vals)  # queued, never sent inline
+        for action, mail in zip(ordered, mails, strict=True):
+            action.result["mail_id"] = mail.id
+        self._record_action(
+            ordered,
+            "credit_followup.mt_credit_reminder_email",
+            company,
+            lambda a: self.env._("Reminder e-mail “%(step)s” sent to %(to)s covering %(invoices)s",
+                                 step=a.step.name, to=a.recipient.email_formatted,
+                                 invoices=", ".join(a.moves.mapped("name"))),
+        )
+
+    def _invoice_pdfs(self, actions):
+        """{move id: attachment} for the invoices to attach: existing PDFs, the rest in one report call."""
+        moves = self.env["account.move"].union(*(action.moves for action in actions))
+        if not moves:
+            return {}
+        result = {move.id: move.invoice_pdf_report_id for move in moves if move.invoice_pdf_report_id}
+        missing = moves.filtered(lambda m: m.id not in result)
+        if missing:
+            streams = (
+                self.env["ir.actions.report"]
+                .sudo()  # rendering invoices the engine follows up; report access is not the user's concern here
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf_prepare_streams("account.account_invoices", None, res_ids=missing.ids)
+            )
+            vals = []
+            for move in missing:
+                stream = streams.get(move.id, {}).get("stream")
+                if stream:
+                    vals.append({
+                        "name": f"{move.name.replace('/', '_')}.pdf",
+                        "raw": stream.getvalue(),
+                        "mimetype": "application/pdf",
+                        "res_model": "account.move",
+                        "res_id": move.id,
+                    })
+            for attachment in self.env["ir.attachment"].sudo().create(vals):
+                result[attachment.res_id] = attachment
+        return result
+
+    # ------------------------------------------------------------------ letter
+    def _credit_execute_letter(self, actions, date, company):
+        sendable = []
+        for action in actions:
+            recipient = action.recipient
+            if not (recipient.street and recipient.city) and not (action.partner.street and action.partner.city):
+                self._fail(action, self.env._("no postal address"))
+            else:
+                sendable.append(action)
+        if not sendable:
+            return
+        data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
+        report_data = {
+            "letters": {
+                str(pid): {
+                    "move_ids": [line["move"].id for line in value["lines"]],
+                    "step_id": value["step"].id,
+                    "recipient_id": value["recipient"].id,
+                    "date": str(date),
+                    "qr": value["qr"],
+                }
+                for pid, value in data.items()
+            }
+        }
+        # all letters of the batch in one wkhtmltopdf run, split per debtor
+        streams = (
+            self.env["ir.actions.report"]
+            .sudo()  # the engine prints letters for debtors it processes
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf_prepare_streams(
+                "credit_followup.report_credit_letter", report_data, res_ids=[a.partner.id for a in sendable]
+            )
+        )
+        vals, done = [], []
+        for action in sendable:
+            stream = streams.get(action.partner.id, {}).get("stream")
+            if not stream:
+                self._fail(action, self.env._("the letter could not be rendered"))
+                continue
+            vals.append({
+                "name": self.env._("Reminder %(partner)s %(date)s.pdf", partner=action.partner.name, date=date),
+                "raw": stream.getvalue(),
+                "mimetype": "application/pdf",
+                "res_model": "res.partner",
+                "res_id": action.partner.id,
+            })
+            done.append(action)
+        attachments = self.env["ir.attachment"].sudo().create(vals)  # the letters, on the debtor
+        by_partner = {}
+        for action, attachment in zip(done, attachments, strict=True):
+            action.result = {"state": "done", "attachment_id": attachment.id}
+            by_partner[action.partner.id] = attachment
+        self._record_action(
+            done,
+            "credit_followup.mt_credit_letter",
+            company,
+            lambda a: self.env._("Reminder letter “%(step)s” to %(to)s covering %(invoices)s",
+                                 step=a.step.name, to=a.recipient.display_name,
+                                 invoices=", ".join(a.moves.mapped("name"))),
+            attachments=by_partner,
+        )
+        self._credit_send_letters_by_post(done, attachments)
+
+    def _credit_send_letters_by_post(self, actions, attachments):
+        """Hook: send letters by post (snailmail) when a module provides it."""
+        return False
+
+    # ------------------------------------------------------------------ SMS
+    def _credit_execute_sms(self, actions, date, company):
+        sendable = []
+        for action in actions:
+            number = action.recipient.mobile or action.recipient.phone
+            sanitized = number and action.recipient._phone_format(number=number, force_format="E164")
+            if not sanitized:
+                self._fail(action, self.env._("no valid mobile number"))
+            else:
+                action.result = {"state": "done", "number": sanitized}
+                sendable.append(action)
+        if not sendable:
+            return
+        data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
+        default_template = self.env.ref("credit_followup.sms_template_credit_reminder")
+        bodies = {}
+        by_template = {}
+        for action in sendable:
+            by_template.setdefault(action.step.sms_template_id or default_template, []).append(action)
+        for template, template_actions in by_template.items():
+            bodies.update(template.sudo()._render_field(  # shipped template, engine data
+                "body", [a.partner.id for a in template_actions], compute_lang=True, add_context={"followup": data}
+            ))
+        messages = self.env["mail.message"].sudo().create([  # the SMS, on the debtor
+            self._message_vals(a.partner, Markup("<p>%s</p>") % bodies[a.partner.id],
+                               "credit_followup.mt_credit_sms", company, message_type="sms")
+            for a in sendable
+        ])
+        self.env["sms.sms"].sudo().create([  # queued; Odoo's SMS cron sends them
+            {
+                "number": action.result["number"],
+                "body": bodies[action.partner.id],
+                "partner_id": action.recipient.id,
+                "mail_message_id": message.id,
+                "state": "outgoing",
+            }
+            for action, message in zip(sendable, messages, strict=True)
+        ])
+        for action, message in zip(sendable, messages, strict=True):
+            action.result["message_id_rec"] = message.id
+        self._record_action(
+            sendable,
+            "credit_followup.mt_credit_sms",
+            company,
+            lambda a: self.env._("Reminder SMS “%(step)s” sent to %(number)s covering %(invoices)s",
+                                 step=a.step.name, number=a.result["number"],
+                                 invoices=", ".join(a.moves.mapped("name"))),
+        )
+
+    # ------------------------------------------------------------------ phone call and task
+    def _credit_execute_phone(self, actions, date, company):
+        self._credit_execute_activity(actions, date, company, "mail.mail_activity_data_call",
+                                      "credit_followup.mt_credit_call")
+
+    def _credit_execute_task(self, actions, date, company):
+        self._credit_execute_activity(actions, date, company, "mail.mail_activity_data_todo",
+                                      "credit_followup.mt_credit_task")
+
+    def _credit_execute_activity(self, actions, date, company, activity_xmlid, subtype_xmlid):
+        activity_type = self.env.ref(activity_xmlid)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        data = self.with_context(credit_date=date)._credit_template_data(actions, company)
+        vals = []
+        for action in actions:
+            partner = action.partner.with_company(company)
+            user = action.step._activity_user(action.moves[:1], partner.credit_followup_responsible_id)
+            phone = action.recipient.phone or action.recipient.mobile or partner.phone or partner.mobile
+            note = Markup("%s<p>%s</p>%s") % (
+                action.step.activity_note or "",
+                self.env._("Total open: %(amount)s. Phone: %(phone)s",
+                           amount=format_amount(self.env, data[action.partner.id]["total"] or 0.0,
+                                                data[action.partner.id]["currency"]),
+                           phone=phone or self.env._("unknown")),
+                self._invoice_list_html(action, data[action.partner.id]),
+            )
+            vals.append({
+                "res_model_id": model_id,
+                "res_id": action.partner.id,
+                "activity_type_id": activity_type.id,
+                "user_id": user.id,
+                "date_deadline": date,
+                "summary": action.step.name,
+                "note": note,
+            })
+            action.result = {"state": "done", "user": user}
+        activities = self.env["mail.activity"].sudo().create(vals)  # assigned by the engine to the right user
+        for action, activity in zip(actions, activities, strict=True):
+            action.result["activity_id"] = activity.id
+        self._record_action(
+            actions,
+            subtype_xmlid,
+            company,
+            lambda a: self.env._("%(step)s: %(activity)s planned for %(user)s covering %(invoices)s",
+                                 step=a.step.name, activity=activity_type.name, user=a.result["user"].name,
+                                 invoices=", ".join(a.moves.mapped("name"))),
+        )
+
+    # ------------------------------------------------------------------ approval
+    def _approve(self, partners, company):
+        """Execute the steps waiting for a credit manager's approval for these debtors."""
+        self._check_credit_manager()
+        date = fields.Date.context_today(self)
+        logs = self.env["credit.followup.log"].search(
+            [("partner_id", "in", partners.ids), ("state", "=", "to_approve"), ("company_id", "=", company.id)]
+        )
+        run = self.env["credit.followup.run"].sudo().create(  # bookkeeping of the approval
+            {"date": date, "company_id": company.id, "trigger": "approval", "user_id": self.env.uid}
+        )
+        groups = {}
+        for log in logs:
+            groups.setdefault((log.partner_id, log.channel), []).append(log)
+        recipients = self._recipients(logs.partner_id)
+        actions, action_logs = [], []
+        for (partner, channel), group in groups.items():
+            actions.append(Action(partner, channel, recipients[partner], [(log.move_id, log.step_id) for log in group]))
+            action_logs.append(group)
+        self._execute_actions(actions, date, company)
+        counts = {}
+        for action, group in zip(actions, action_logs, strict=True):
+            for log in group:
+                values = {k: v for k, v in self._log_vals(action, date, run)[0].items()
+                          if k in ("state", "mail_message_id", "mail_id", "message_id", "activity_id",
+                                   "attachment_id", "failure_reason")}
+                log.sudo().write({**values, "date": date, "run_id": run.id})  # engine bookkeeping
+            if action.result.get("state") != "failed":
+                counts[action.channel] = counts.get(action.channel, 0) + 1
+        # the approved steps are now the invoices' last steps; plan what follows
+        for log in logs:
+            log.move_id.sudo().write({  # engine bookkeeping fields
+                "credit_followup_step_id": log.step_id.id,
+                "credit_followup_date": date,
+                "credit_followup_planned": False,
+            })
+        run.write({"state": "done", "partner_count": len(logs.partner_id), "invoice_count": len(logs)})
+        return {"partners": len(logs.partner_id), "invoices": len(logs), "actions": counts, "skipped": {}}
+
+    def _preview_lines(self, plan):
+        recipients = self._recipients(plan["moves"].commercial_partner_id)
+        channels = dict(self.env["credit.followup.step"]._fields["channel"]._description_selection(self.env))
+        lines = []
+        for decision in plan["decisions"]:
+            step = decision.step or decision.next_step
+            partner = decision.move.commercial_partner_id
+            lines.append({
+                "partner_id": partner.id,
+                "move_id": decision.move.id,
+                "step_id": step.id or False,
+                "channel": step.channel or False,
+                "channel_label": channels.get(step.channel, ""),
+                "recipient_id": recipients[partner].id,
+                "action": decision.reason,
+                "next_date": decision.next_date or False,
+                "amount_residual": decision.move.amount_residual,
+            })
+        return lines
+

@@ -1,0 +1,561 @@
+"""The follow-up engine: decides each open invoice's step and executes it, per debtor, in batches.
+
+Public entry point: ``env["credit.followup.engine"].run(companies=None, date=None)``.
+
+A run works per company on commercial partners (debtors) in batches of ``BATCH_SIZE``:
+
+1. one SQL query finds the debtors with an invoice whose next step is due (or not planned yet);
+2. a batch locks its debtors (``FOR UPDATE SKIP LOCKED``) so two workers never take the same one;
+3. ``_plan`` decides, for every open invoice of the batch, which step to execute, in a fixed
+   number of queries (the preview uses the same code path and stops there);
+4. ``_execute_plan`` sends at most one message per channel per debtor (the highest step's
+   template, listing every invoice concerned), writes one ``credit.followup.log`` row per invoice
+   and step, the chatter messages and the invoices' next step — all in the batch's transaction;
+5. the batch commits (outside tests), and a run past its time budget hands the rest to the
+   next cron call.
+"""
+
+import logging
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import psycopg2.errors
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, split_every
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+
+
+@dataclass
+class Decision:
+    """What the engine decided for one invoice."""
+
+    move: object
+    step: object  # the step to execute now, or an empty recordset
+    next_step: object
+    next_date: object
+    reason: str  # execute, not_due, min_days, min_amount, final, no_profile, approval
+
+
+@dataclass
+class Action:
+    """One message on one channel to one debtor, covering one or more invoices."""
+
+    partner: object
+    channel: str
+    recipient: object
+    items: list  # [(move, step)], each invoice with its own step
+    is_fallback: bool = False
+    result: dict = field(default_factory=dict)
+
+    @property
+    def step(self):
+        """The highest step reached: its template is used."""
+        return max((step for _move, step in self.items), key=lambda s: (s.offset_days, s.sequence, s.id))
+
+    @property
+    def moves(self):
+        return self.items[0][0].browse([move.id for move, _step in self.items])
+
+
+class CreditFollowupEngine(models.AbstractModel):
+    _name = "credit.followup.engine"
+    _description = "Follow-up engine"
+
+    # ------------------------------------------------------------------ entry points
+    @api.model
+    def run(self, companies=None, date=None, partners=None, trigger="manual", time_budget=None):
+        """Run follow-up for ``companies`` (default: the user's) on ``date`` (default: today).
+
+        :param partners: limit the run to these debtors (the "process this partner" button)
+        :param time_budget: seconds; past it no new batch starts and the summary's ``remaining``
+            says how many debtors are left for the next call
+        :return: summary dict: partners, invoices, actions per channel, skipped per reason,
+            failed, remaining, run ids
+        """
+        self._check_credit_manager()
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        companies = companies if companies is not None else self.env.companies
+        summary = {
+            "date": str(date),
+            "partners": 0,
+            "invoices": 0,
+            "actions": Counter(),
+            "skipped": Counter(),
+            "failed": 0,
+            "to_approve": 0,
+            "remaining": 0,
+            "run_ids": [],
+        }
+        deadline = time.monotonic() + time_budget if time_budget else None
+        for company in companies:
+            self.with_company(company)._run_company(company, date, partners, trigger, summary, deadline)
+        summary["actions"] = dict(summary["actions"])
+        summary["skipped"] = dict(summary["skipped"])
+        return summary
+
+    @api.model
+    def _cron_run(self):
+        """Daily cron: every company, with a time budget; a backlog re-triggers the cron."""
+        budget = int(self.env["ir.config_parameter"].sudo().get_param("credit_followup.cron_time_budget", 600))
+        summary = self.run(companies=self.env["res.company"].search([]), trigger="cron", time_budget=budget)
+        if summary["remaining"]:
+            self.env["ir.cron"]._notify_progress(done=summary["partners"], remaining=summary["remaining"])
+        return summary
+
+    @api.model
+    def preview(self, companies=None, date=None, partners=None, profiles=None):
+        """What a run on ``date`` would do, without writing anything: one dict per invoice."""
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        companies = companies if companies is not None else self.env.companies
+        lines = []
+        for company in companies:
+            engine = self.with_company(company)
+            partner_ids = engine._candidate_partner_ids(company, date, partners)
+            for batch in split_every(BATCH_SIZE, partner_ids):
+                plan = engine._plan(company, engine.env["res.partner"].browse(batch), date, preview=True)
+                if profiles:
+                    plan["decisions"] = [d for d in plan["decisions"] if d.next_step.profile_id in profiles]
+                lines += engine._preview_lines(plan)
+        return lines
+
+    def _check_credit_manager(self):
+        if not self.env.su and not self.env.user.has_group("credit_followup.group_credit_manager"):
+            raise AccessError(self.env._("Only credit managers can run follow-up."))
+
+    # ------------------------------------------------------------------ one company
+    def _run_company(self, company, date, partners, trigger, summary, deadline):
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        started = time.monotonic()
+        self.env["account.move"]._credit_resume_expired_pauses(date, company)
+        Run = self.env["credit.followup.run"].sudo()  # the run record is bookkeeping, not a user action
+        run = Run.create({"date": date, "company_id": company.id, "trigger": trigger, "user_id": self.env.uid})
+        summary["run_ids"].append(run.id)
+        if auto_commit:
+            self.env.cr.commit()  # the run is visible while it works
+        partner_ids = self._candidate_partner_ids(company, date, partners)
+        counts = Counter()
+        done = 0
+        for batch in split_every(BATCH_SIZE, partner_ids):
+            if deadline and time.monotonic() > deadline:
+                break
+            try:
+                with self.env.cr.savepoint():
+                    locked = self._lock_partners(batch)
+                    stats = self._process_batch(company, locked, date, run)
+            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+                # another worker processed (part of) this batch since our snapshot: leave it to them
+                _logger.info("credit follow-up: batch of %s debtors taken by another worker", len(batch))
+                self.env.invalidate_all()
+                stats = Counter(concurrent=len(batch))
+            counts.update(stats)
+            done += len(batch)
+            if auto_commit:
+                self.env.cr.commit()  # batch boundary
+        remaining = len(partner_ids) - done
+        run.write({
+            "state": "partial" if remaining else "done",
+            "duration": time.monotonic() - started,
+            "partner_count": counts["partners"],
+            "invoice_count": counts["invoices"],
+            "email_count": counts["action_email"],
+            "letter_count": counts["action_letter"],
+            "sms_count": counts["action_sms"],
+            "activity_count": counts["action_phone"] + counts["action_task"],
+            "approval_count": counts["to_approve"],
+            "failed_count": counts["failed"],
+            "skipped_count": sum(v for k, v in counts.items() if k.startswith("skip_")),
+            "summary": {
+                "actions": {k[7:]: v for k, v in counts.items() if k.startswith("action_")},
+                "skipped": {k[5:]: v for k, v in counts.items() if k.startswith("skip_")},
+                "remaining": remaining,
+            },
+        })
+        summary["partners"] += counts["partners"]
+        summary["invoices"] += counts["invoices"]
+        summary["failed"] += counts["failed"]
+        summary["to_approve"] += counts["to_approve"]
+        summary["remaining"] += remaining
+        for key, value in counts.items():
+            if key.startswith("action_"):
+                summary["actions"][key[7:]] += value
+            elif key.startswith("skip_"):
+                summary["skipped"][key[5:]] += value
+        if auto_commit:
+            self.env.cr.commit()
+
+    def _candidate_partner_ids(self, company, date, partners=None):
+        """Debtors with an open, active invoice whose next step is due or not yet planned."""
+        query = SQL(
+            """
+            SELECT DISTINCT m.commercial_partner_id
+              FROM account_move m
+             WHERE m.company_id = %(company)s
+               AND m.move_type = 'out_invoice'
+               AND m.state = 'posted'
+               AND m.payment_state IN ('not_paid', 'partial')
+               AND m.credit_followup_state = 'active'
+               AND (m.credit_followup_planned IS NOT TRUE OR m.credit_followup_next_date <= %(date)s)
+               %(partner_filter)s
+             ORDER BY m.commercial_partner_id
+            """,
+            company=company.id,
+            date=date,
+            partner_filter=SQL("AND m.commercial_partner_id IN %s", tuple(partners.commercial_partner_id.ids))
+            if partners
+            else SQL(""),
+        )
+        return [row[0] for row in self.env.execute_query(query)]
+
+    def _lock_partners(self, partner_ids):
+        """Row-lock the batch's debtors; those another worker holds are skipped."""
+        rows = self.env.execute_query(
+            SQL("SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED", tuple(partner_ids))
+        )
+        return self.env["res.partner"].browse([row[0] for row in rows])
+
+    def _process_batch(self, company, partners, date, run):
+        if not partners:
+            return Counter()
+        plan = self._plan(company, partners, date)
+        stats = self._execute_plan(plan, run)
+        partners.write({"credit_followup_last_run": fields.Datetime.now()})
+        return stats
+
+    # ------------------------------------------------------------------ deciding
+    def _plan(self, company, partners, date, preview=False):
+        """Decide every open active invoice of ``partners`` in ``company`` on ``date``."""
+        Move = self.env["account.move"]
+        moves = Move.search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("commercial_partner_id", "in", partners.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("credit_followup_state", "=", "active"),
+            ],
+            [
+                "name", "commercial_partner_id", "partner_id", "invoice_date_due", "amount_residual",
+                "amount_residual_signed", "currency_id", "credit_followup_step_id", "credit_followup_date",
+                "credit_followup_next_step_id", "credit_followup_next_date", "credit_followup_planned",
+                "invoice_user_id", "company_id",
+            ],
+            order="invoice_date_due, id",
+        )
+        partners = moves.commercial_partner_id
+        profiles = self._profiles_by_partner(company, partners)
+        all_profiles = self.env["credit.followup.profile"].union(*profiles.values())
+        steps_by_profile = {
+            profile: profile.step_ids.sorted(lambda s: (s.offset_days, s.sequence, s.id)) for profile in all_profiles
+        }
+        waiting = self._waiting_for_approval(moves)
+        overdue = defaultdict(float)
+        for move in moves:
+            if move.invoice_date_due and move.invoice_date_due < date:
+                overdue[move.commercial_partner_id] += move.amount_residual_signed
+
+        decisions = []
+        for move in moves:
+            if move in waiting:
+                decisions.append(Decision(move, move.credit_followup_step_id.browse(),
+                                          move.credit_followup_next_step_id, False, "approval"))
+                continue
+            if move.credit_followup_planned and move.credit_followup_next_date and move.credit_followup_next_date > date:
+                continue  # planned for later and nothing changed: not part of this run
+            profile = profiles.get(move.commercial_partner_id)
+            if not profile:
+                decisions.append(Decision(move, move.credit_followup_step_id.browse(), move.credit_followup_step_id.browse(),
+                                          False, "no_profile"))
+                continue
+            decisions.append(
+                self._decide(move, steps_by_profile[profile], date, overdue[move.commercial_partner_id])
+            )
+        return {
+            "company": company,
+            "date": date,
+            "moves": moves,
+            "decisions": decisions,
+            "profiles": profiles,
+            "preview": preview,
+        }
+
+    @api.model
+    def _decide(self, move, steps, date, overdue_total):
+        """The step rules, for one invoice. ``steps`` is the profile's steps in order."""
+        Step = self.env["credit.followup.step"]
+        last = move.credit_followup_step_id
+        last_date = move.credit_followup_date
+        if last and last in steps:
+            candidates = steps[list(steps).index(last) + 1:]
+        elif last:  # profile changed since: continue after the same offset
+            candidates = steps.filtered(lambda s: s.offset_days > last.offset_days)
+        else:
+            candidates = steps
+        if not candidates:
+            return Decision(move, Step, Step, False, "final")
+        due = move.invoice_date_due or date
+        days = (date - due).days
+        chosen = Step
+        for index, step in enumerate(candidates):
+            if step.offset_days > days:
+                break
+            later_due = any(later.offset_days <= days for later in candidates[index + 1:])
+            if step.optional and later_due:
+                continue  # an optional step is skipped once a later one is due
+            chosen = step
+            break
+        if not chosen:
+            upcoming = candidates.filtered(lambda s: s.offset_days > days)[:1]
+            if not upcoming:  # only skipped optional steps were left
+                return Decision(move, Step, Step, False, "final")
+            next_date = due + timedelta(days=upcoming.offset_days)
+            if last_date:
+                next_date = max(next_date, last_date + timedelta(days=max(upcoming.min_days_after_previous, 1)))
+            return Decision(move, Step, upcoming, next_date, "not_due")
+        if last_date and date < last_date + timedelta(days=chosen.min_days_after_previous):
+            return Decision(move, Step, chosen, last_date + timedelta(days=chosen.min_days_after_previous), "min_days")
+        if chosen.min_amount and overdue_total < chosen.min_amount:
+            return Decision(move, Step, chosen, date + timedelta(days=1), "min_amount")
+        following = candidates[list(candidates).index(chosen) + 1:][:1]
+        next_date = False
+        if following:
+            next_date = max(
+                due + timedelta(days=following.offset_days),
+                date + timedelta(days=max(following.min_days_after_previous, 1)),
+            )
+        return Decision(move, chosen, following, next_date, "approval" if chosen.needs_approval else "execute")
+
+    def _profiles_by_partner(self, company, partners):
+        """{commercial partner: profile} — the partner's own profile of that company, else the default."""
+        default = self.env["credit.followup.profile"]._credit_default_profile(company)
+        result = {}
+        for partner in partners.with_company(company):
+            profile = partner.credit_followup_profile_id
+            if profile and profile.company_id != company:
+                profile = profile.browse()
+            result[partner.with_company(self.env.company)] = profile or default
+        return {partner: profile for partner, profile in result.items() if profile}
+
+    def _waiting_for_approval(self, moves):
+        logs = self.env["credit.followup.log"].search_fetch(
+            [("move_id", "in", moves.ids), ("state", "=", "to_approve")], ["move_id"]
+        )
+        return set(logs.move_id)
+
+    def _recipients(self, partners):
+        """{commercial partner: contact} — the invoice-address contact, else the commercial partner."""
+        contacts = self.env["res.partner"].search_fetch(
+            [("parent_id", "in", partners.ids), ("type", "=", "invoice")],
+            ["parent_id", "email", "mobile", "phone", "lang", "name", "street", "city", "zip"],
+            order="id",
+        )
+        result = {partner: partner for partner in partners}
+        for contact in contacts[::-1]:
+            result[contact.parent_id] = contact
+        return result
+
+    # ------------------------------------------------------------------ executing
+    def _execute_plan(self, plan, run):
+        stats = Counter()
+        date = plan["date"]
+        decisions = plan["decisions"]
+        stats["partners"] = len({d.move.commercial_partner_id for d in decisions})
+        to_execute = [d for d in decisions if d.reason in ("execute", "approval") and d.step]
+        stats["invoices"] = len(to_execute)
+        for decision in decisions:
+            if decision.reason not in ("execute", "approval"):
+                stats["skip_" + decision.reason] += 1
+
+        recipients = self._recipients(self.env["res.partner"].union(*(d.move.commercial_partner_id for d in to_execute)))
+        groups = defaultdict(list)
+        approvals = []
+        for decision in to_execute:
+            if decision.step.needs_approval:
+                approvals.append(decision)
+            else:
+                groups[(decision.move.commercial_partner_id, decision.step.channel)].append(
+                    (decision.move, decision.step)
+                )
+        actions = [
+            Action(partner=partner, channel=channel, recipient=recipients[partner], items=items)
+            for (partner, channel), items in groups.items()
+        ]
+        self._execute_actions(actions, date, plan["company"])
+        log_vals = []
+        for action in actions:
+            stats["action_" + action.channel] += 0 if action.result.get("state") == "failed" else 1
+            stats["failed"] += action.result.get("state") == "failed"
+            log_vals += self._log_vals(action, date, run)
+        for decision in approvals:
+            stats["to_approve"] += 1
+            log_vals.append({
+                "move_id": decision.move.id,
+                "partner_id": decision.move.commercial_partner_id.id,
+                "company_id": decision.move.company_id.id,
+                "step_id": decision.step.id,
+                "channel": decision.step.channel,
+                "date": date,
+                "state": "to_approve",
+                "run_id": run.id,
+                "recipient_id": recipients[decision.move.commercial_partner_id].id,
+                "amount_residual": decision.move.amount_residual,
+                "currency_id": decision.move.currency_id.id,
+            })
+        self.env["credit.followup.log"].sudo().create(log_vals)  # the log is written by the engine only
+        self._write_plan(decisions, date)
+        return stats
+
+    def _log_vals(self, action, date, run):
+        result = action.result
+        return [
+            {
+                "move_id": move.id,
+                "partner_id": action.partner.id,
+                "company_id": move.company_id.id,
+                "step_id": step.id,
+                "channel": action.channel,
+                "date": date,
+                "state": result.get("state", "done"),
+                "run_id": run.id if run else False,
+                "recipient_id": action.recipient.id,
+                "amount_residual": move.amount_residual,
+                "currency_id": move.currency_id.id,
+                "mail_message_id": result.get("message_id_rec"),
+                "mail_id": result.get("mail_id"),
+                "message_id": result.get("message_id"),
+                "activity_id": result.get("activity_id"),
+                "attachment_id": result.get("attachment_id"),
+                "failure_reason": result.get("failure_reason"),
+                "is_fallback": action.is_fallback,
+            }
+            for move, step in action.items
+        ]
+
+    def _write_plan(self, decisions, date):
+        """Store each invoice's last and next step — one write per distinct set of values."""
+        by_values = defaultdict(list)
+        for decision in decisions:
+            if decision.reason in ("no_profile",):
+                continue
+            vals = {
+                "credit_followup_next_step_id": decision.next_step.id or False,
+                "credit_followup_next_date": decision.next_date or False,
+                "credit_followup_planned": True,
+            }
+            if decision.reason == "execute":
+                vals.update(credit_followup_step_id=decision.step.id, credit_followup_date=date)
+            elif decision.reason == "approval":
+                vals.update(credit_followup_next_step_id=decision.step.id or decision.next_step.id,
+                            credit_followup_next_date=False)
+            by_values[tuple(sorted(vals.items()))].append(decision.move.id)
+        Move = self.env["account.move"].sudo()  # engine bookkeeping fields only, on invoices already checked
+        for vals, ids in by_values.items():
+            Move.browse(ids).write(dict(vals))
+
+    def _execute_actions(self, actions, date, company):
+        """Run each action on its channel; failed ones go to the step's fallback channel."""
+        by_channel = defaultdict(list)
+        for action in actions:
+            by_channel[action.channel].append(action)
+        for channel, channel_actions in by_channel.items():
+            executor = getattr(self, f"_credit_execute_{channel}", None)
+            if executor is None:
+                for action in channel_actions:
+                    action.result = {"state": "failed", "failure_reason": self.env._("Unknown channel %s", channel)}
+                continue
+            executor(channel_actions, date, company)
+        failed = [a for a in actions if a.result.get("state") == "failed"]
+        if failed:
+            self._credit_handle_failures(failed, date, company)
+
+    def _credit_handle_failures(self, failed, date, company):
+        """Post the failure, ask the responsible to fix the contact data, use the fallback channel."""
+        self._post_failure_messages(failed, date)
+        fallbacks = []
+        for action in failed:
+            fallback = action.step.fallback_channel
+            if fallback and not action.is_fallback:
+                fallbacks.append(Action(action.partner, fallback, action.recipient, action.items, is_fallback=True))
+        if fallbacks:
+            self._execute_actions(fallbacks, date, company)
+            for action in fallbacks:
+                action.result.setdefault("state", "done")
+            # the caller only logs the primary actions: log the fallback ones here
+            self.env["credit.followup.log"].sudo().create(
+                [vals for action in fallbacks for vals in self._log_vals(action, date, False)]
+            )
+
+    # ------------------------------------------------------------------ chatter
+    def _message_vals(self, record, body, subtype_xmlid, company, message_type="notification", **extra):
+        """Full values for a batched mail.message create (no per-record lookups)."""
+        author = company.partner_id
+        email_from = company.email_formatted or tools.formataddr((company.name, company.email or ""))
+        vals = {
+            "model": record._name,
+            "res_id": record.id,
+            "record_name": record.display_name,
+            "body": body,
+            "message_type": message_type,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid),
+            "author_id": author.id,
+            "email_from": email_from,
+            "reply_to": self._credit_reply_to(company),
+            "date": fields.Datetime.now(),
+        }
+        vals.update(extra)
+        return vals
+
+    @api.model
+    def _credit_reply_to(self, company):
+        """Where debtors' replies go. credit_dispute routes them to the accounts-receivable alias."""
+        return company.email_formatted or company.partner_id.email_formatted or False
+
+    def _invoice_message_vals(self, action, body, subtype_xmlid, company, **extra):
+        return [self._message_vals(move, body, subtype_xmlid, company, **extra) for move in action.moves]
+
+    def _invoices_summary(self, action):
+        names = ", ".join(action.moves.mapped("name"))
+        return escape(names)
+
+    def _post_failure_messages(self, failed, date, company=None):
+        vals_list = []
+        activity_vals = []
+        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        for action in failed:
+            company = action.moves.company_id[:1]
+            body = Markup("<p>%s</p>") % self.env._(
+                "Follow-up step %(step)s could not be sent by %(channel)s to %(recipient)s: %(reason)s. "
+                "Invoices: %(invoices)s",
+                step=action.step.name,
+                channel=action.channel,
+                recipient=action.recipient.display_name,
+                reason=action.result.get("failure_reason") or self.env._("unknown error"),
+                invoices=", ".join(action.moves.mapped("name")),
+            )
+            vals_list.append(self._message_vals(action.partner, body, "credit_followup.mt_credit_failed", company))
+            vals_list += self._invoice_message_vals(action, body, "credit_followup.mt_credit_failed", company)
+            responsible = action.partner.with_company(company).credit_followup_responsible_id
+            user = action.step._activity_user(action.moves[:1], responsible)
+            if activity_type:
+                activity_vals.append({
+                    "res_model_id": model_id,
+                    "res_id": action.partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": date,
+                    "summary": self.env._("Fix contact data: %(channel)s failed", channel=action.channel),
+                    "note": body,
+                })
+        self.env["mail.message"].sudo().create(vals_list)  # chatter lines written by the engine
+        if activity_vals:
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activity_vals)

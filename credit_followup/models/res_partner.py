@@ -1,0 +1,224 @@
+from odoo import api, fields, models
+from odoo.osv import expression
+
+OPEN_INVOICE_DOMAIN = [
+    ("move_type", "=", "out_invoice"),
+    ("state", "=", "posted"),
+    ("payment_state", "in", ("not_paid", "partial")),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    credit_followup_profile_id = fields.Many2one(
+        "credit.followup.profile",
+        string="Follow-up profile",
+        company_dependent=True,
+        domain="[('company_id', '=', current_company_id)]",
+        tracking=True,
+        help="How this debtor is followed up in the current company. Empty: the company's default profile.",
+    )
+    credit_followup_responsible_id = fields.Many2one(
+        "res.users",
+        string="Follow-up responsible",
+        company_dependent=True,
+        tracking=True,
+        help="Gets the calls and tasks of the follow-up steps for this debtor.",
+    )
+    credit_followup_last_run = fields.Datetime(string="Last processed", readonly=True, copy=False)
+    credit_amount_due = fields.Monetary(
+        string="Total due", compute="_compute_credit_amounts", currency_field="credit_currency_id"
+    )
+    credit_amount_overdue = fields.Monetary(
+        string="Overdue", compute="_compute_credit_amounts", currency_field="credit_currency_id"
+    )
+    credit_currency_id = fields.Many2one("res.currency", compute="_compute_credit_amounts")
+    credit_next_action_date = fields.Date(
+        string="Next follow-up action",
+        compute="_compute_credit_followup_status",
+        search="_search_credit_next_action_date",
+    )
+    credit_current_step_id = fields.Many2one(
+        "credit.followup.step", string="Step reached", compute="_compute_credit_followup_status"
+    )
+    credit_followup_status = fields.Selection(
+        [
+            ("none", "Nothing due"),
+            ("waiting", "Not overdue yet"),
+            ("in_progress", "In follow-up"),
+            ("approval", "Waiting for approval"),
+            ("collection", "Ready for collection"),
+        ],
+        string="Follow-up status",
+        compute="_compute_credit_followup_status",
+    )
+    credit_invoice_count = fields.Integer(string="Invoices in follow-up", compute="_compute_credit_followup_status")
+    credit_history_count = fields.Integer(string="Contacts", compute="_compute_credit_history_count")
+
+    def _credit_open_invoice_domain(self):
+        return OPEN_INVOICE_DOMAIN + [
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("company_id", "=", self.env.company.id),
+        ]
+
+    @api.depends_context("company")
+    def _compute_credit_amounts(self):
+        today = fields.Date.context_today(self)
+        Move = self.env["account.move"]
+        domain = self._credit_open_invoice_domain()
+        due = dict(Move._read_group(domain, ["commercial_partner_id"], ["amount_residual_signed:sum"]))
+        overdue = dict(Move._read_group(domain + [("invoice_date_due", "<", today)], ["commercial_partner_id"],
+                                        ["amount_residual_signed:sum"]))
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.credit_currency_id = self.env.company.currency_id
+            partner.credit_amount_due = due.get(commercial, 0.0)
+            partner.credit_amount_overdue = overdue.get(commercial, 0.0)
+
+    @api.depends_context("company")
+    def _compute_credit_followup_status(self):
+        today = fields.Date.context_today(self)
+        Move = self.env["account.move"]
+        domain = self._credit_open_invoice_domain()
+        in_followup = Move._read_group(
+            domain + [("credit_followup_state", "=", "active")],
+            ["commercial_partner_id"],
+            ["__count", "credit_followup_next_date:min", "invoice_date_due:min"],
+        )
+        stats = {partner: (count, next_date, oldest_due) for partner, count, next_date, oldest_due in in_followup}
+        steps = {}
+        for partner, step in Move._read_group(
+            domain + [("credit_followup_state", "=", "active"), ("credit_followup_step_id", "!=", False)],
+            ["commercial_partner_id", "credit_followup_step_id"],
+        ):
+            best = steps.get(partner)
+            if not best or (step.offset_days, step.sequence) > (best.offset_days, best.sequence):
+                steps[partner] = step
+        approvals = {
+            partner
+            for [partner] in self.env["credit.followup.log"]._read_group(
+                [("state", "=", "to_approve"), ("partner_id", "in", self.commercial_partner_id.ids),
+                 ("company_id", "=", self.env.company.id)],
+                ["partner_id"],
+            )
+        }
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            count, next_date, oldest_due = stats.get(commercial, (0, False, False))
+            step = steps.get(commercial, self.env["credit.followup.step"])
+            partner.credit_invoice_count = count
+            partner.credit_next_action_date = next_date
+            partner.credit_current_step_id = step
+            if commercial in approvals:
+                partner.credit_followup_status = "approval"
+            elif step.final_step:
+                partner.credit_followup_status = "collection"
+            elif not count:
+                partner.credit_followup_status = "none"
+            elif oldest_due and oldest_due < today or step:
+                partner.credit_followup_status = "in_progress"
+            else:
+                partner.credit_followup_status = "waiting"
+
+    def _search_credit_next_action_date(self, operator, value):
+        moves = self.env["account.move"]._search(
+            OPEN_INVOICE_DOMAIN
+            + [
+                ("credit_followup_state", "=", "active"),
+                ("company_id", "=", self.env.company.id),
+                ("credit_followup_next_date", operator, value),
+            ]
+        )
+        return [("id", "in", moves.select("commercial_partner_id"))]
+
+    def _compute_credit_history_count(self):
+        subtypes = self.env["mail.message.subtype"]._credit_subtypes()
+        counts = dict(
+            self.env["mail.message"]._read_group(
+                [("model", "=", "res.partner"), ("res_id", "in", self.commercial_partner_id.ids),
+                 ("subtype_id", "in", subtypes.ids)],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.credit_history_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def _credit_followup_profile(self, company=None):
+        """The profile that follows this (commercial) partner up in ``company``."""
+        self.ensure_one()
+        company = company or self.env.company
+        partner = self.commercial_partner_id.with_company(company)
+        return partner.credit_followup_profile_id or self.env["credit.followup.profile"]._credit_default_profile(
+            company
+        )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "credit_followup_profile_id" in vals:
+            self.env["account.move"].search(
+                OPEN_INVOICE_DOMAIN
+                + [("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                   ("company_id", "=", self.env.company.id)]
+            ).credit_followup_planned = False
+        return res
+
+    # ------------------------------------------------------------ actions
+    def action_credit_process(self):
+        """Process this debtor now (the engine, for this partner only)."""
+        summary = self.env["credit.followup.engine"].run(
+            companies=self.env.company, partners=self.commercial_partner_id, trigger="partner"
+        )
+        return self._credit_summary_notification(summary)
+
+    def action_credit_approve(self):
+        summary = self.env["credit.followup.engine"]._approve(self.commercial_partner_id, self.env.company)
+        return self._credit_summary_notification(summary)
+
+    def _credit_summary_notification(self, summary):
+        actions = ", ".join(f"{count} × {channel}" for channel, count in sorted(summary["actions"].items()))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Follow-up"),
+                "message": actions
+                or self.env._("Nothing to do today for %(count)s debtor(s).", count=summary["partners"] or len(self)),
+                "type": "success" if actions else "info",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_credit_open_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = self._credit_open_invoice_domain()
+        action["context"] = {"default_move_type": "out_invoice", "search_default_credit_in_followup": 1}
+        return action
+
+    def action_credit_open_history(self, invoices=None):
+        self.ensure_one()
+        subtypes = self.env["mail.message.subtype"]._credit_subtypes()
+        invoices = invoices or self.env["account.move"].search(
+            [("commercial_partner_id", "=", self.commercial_partner_id.id), ("move_type", "=", "out_invoice")]
+        )
+        domain = [("subtype_id", "in", subtypes.ids)]
+        thread_domain = [("model", "=", "account.move"), ("res_id", "in", invoices.ids)]
+        if not invoices or len(invoices) > 1 or self:
+            thread_domain = expression.OR([
+                thread_domain, [("model", "=", "res.partner"), ("res_id", "=", self.commercial_partner_id.id)]
+            ])
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Contact history of %s", self.commercial_partner_id.display_name),
+            "res_model": "mail.message",
+            "view_mode": "list,form",
+            "views": [(self.env.ref("credit_followup.view_credit_contact_history_list").id, "list"), (False, "form")],
+            "search_view_id": [self.env.ref("credit_followup.view_credit_contact_history_search").id],
+            "domain": expression.AND([domain, thread_domain]),
+            "context": {"create": False},
+        }
+
+    def action_credit_preview(self):
+        return self.env["credit.followup.preview"].action_open(partners=self.commercial_partner_id)
