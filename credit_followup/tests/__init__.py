@@ -1,1 +1,3 @@
+from . import test_engine_decisions
+from . import test_engine_run
 from . import test_timeline_widget

@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.web.tests.test_js import unit_test_error_checker
 
-HOOT_SUITE = "@credit_nonexistent"
+HOOT_SUITE = "@credit_followup"
 HOOT_PASSED_TEST = re.compile(r'Test "(@credit_followup/[^"]+)" passed')
 HOOT_PASSED_TOTAL = re.compile(r"\[HOOT\] passed (\d+) tests")
 
@@ -70,7 +70,9 @@ class TestTimelineWidget(HttpCase):
         ours = {name for msg in collector.messages for name in HOOT_PASSED_TEST.findall(msg)}
         self.assertTrue(totals, "hoot did not report how many tests passed")
         self.assertGreater(totals[-1], 0, "no hoot test matched the credit_followup suite")
-        self.assertEqual(totals[-1], len(ours), "tests outside the credit_followup suite ran, or were not logged")
+        self.assertEqual(
+            totals[-1], len(ours), "tests outside the credit_followup suite ran, or their results were not logged"
+        )
         self.assertTrue(
             any(name.startswith("@credit_followup/followup_timeline/") for name in ours),
             "the timeline widget's hoot tests did not run",

@@ -8,6 +8,7 @@ import {
     mockService,
     models,
     mountView,
+    onRpc,
 } from "@web/../tests/web_test_helpers";
 
 // Runs as the hoot suite "@credit_followup/followup_timeline" (filter: suite "@credit_followup").
@@ -193,6 +194,21 @@ test("clicking a step opens it in a dialog", async () => {
             target: "new",
         },
     ]);
+});
+
+test("pending edits of the profile are saved before a step opens", async () => {
+    onRpc("credit.followup.profile", "web_save", () => {
+        expect.step("web_save");
+    });
+    mockService("action", {
+        doAction(action) {
+            expect.step(`open step ${action.res_id}`);
+        },
+    });
+    await openProfile(1);
+    await contains(".o_field_widget[name=name] input").edit("B2B renamed");
+    await contains(".o_credit_timeline_step[data-step-id='12']").click();
+    expect.verifySteps(["web_save", "open step 12"]);
 });
 
 test("clicking a step that is not saved yet does nothing", async () => {

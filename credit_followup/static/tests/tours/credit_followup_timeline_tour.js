@@ -1,6 +1,12 @@
 import { registry } from "@web/core/registry";
 
 const TIMELINE = ".o_field_widget[name=timeline] .o_credit_followup_timeline";
+const SHOWS = [
+    ".o_credit_timeline_due",
+    ".o_credit_timeline_step:contains(Courtesy reminder)",
+    ".o_credit_timeline_step:contains(Second reminder)",
+    ".o_credit_timeline_step_final:contains(Final notice)",
+];
 
 registry.category("web_tour.tours").add("credit_followup_timeline_tour", {
     url: "/odoo/action-credit_followup.action_credit_followup_profile",
@@ -12,7 +18,7 @@ registry.category("web_tour.tours").add("credit_followup_timeline_tour", {
         },
         {
             content: "The timeline shows the due date and the profile's steps",
-            trigger: `${TIMELINE}:has(.o_credit_timeline_due):has(.o_credit_timeline_step:contains(Courtesy reminder)):has(.o_credit_timeline_step:contains(Second reminder)):has(.o_credit_timeline_step_final:contains(Final notice))`,
+            trigger: TIMELINE + SHOWS.map((selector) => `:has(${selector})`).join(""),
         },
         {
             content: "Open the step First reminder from its marker",

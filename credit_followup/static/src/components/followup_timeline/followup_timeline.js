@@ -16,7 +16,7 @@ export const CHANNEL_ICONS = {
 export const UNKNOWN_CHANNEL_ICON = "fa-bell";
 
 /** Share of the axis a step card needs: closer steps are stacked in the next lane. */
-const MIN_GAP_RATIO = 0.16;
+const MIN_GAP_RATIO = 0.17;
 /** Share of the axis left free on each side of the outermost steps. */
 const MARGIN_RATIO = 0.08;
 const MIN_MARGIN_DAYS = 2;
@@ -161,6 +161,8 @@ export class FollowupTimeline extends Component {
 export const followupTimeline = {
     component: FollowupTimeline,
     displayName: _t("Follow-up timeline"),
+    // the markers are positioned absolutely: the field must take the full width
+    additionalClasses: ["w-100"],
     supportedTypes: ["json"],
 };
 
