@@ -194,6 +194,7 @@ class CreditFollowupEngine(models.AbstractModel):
 
     def _candidate_partner_ids(self, company, date, partners=None):
         """Debtors with an open, active invoice whose next step is due or not yet planned."""
+        self.env.flush_all()  # the query below reads invoices the ORM may still hold in cache
         query = SQL(
             """
             SELECT DISTINCT m.commercial_partner_id

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Follow-up engine benchmark (`make bench`).
+
+Builds a deterministic data set in a throw-away database — debtors with posted customer
+invoices 0–180 days overdue — and times one full engine run (deciding, logging, chatter,
+queuing mail; no SMTP), then a second run on the same day, which must do nothing.
+Sizes: 1,000 debtors / 5,000 invoices and 2,000 debtors / 10,000 invoices, each with
+e-mail steps only, plus a variant where one debtor in five is at a letter step.
+
+Run through `make bench` (tools/suite.py sets CREDIT_SUITE_CONF and CREDIT_SUITE_DB).
+"""
+
+import argparse
+import os
+import random
+import resource
+import sys
+import time
+from datetime import date, timedelta
+
+import odoo
+from odoo import Command, api
+from odoo.modules.registry import Registry
+
+RUN_DATE = date(2026, 6, 1)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000x5000,2000x10000", help="debtors x invoices, comma separated")
+    parser.add_argument("--no-letters", action="store_true", help="skip the letter variant")
+    return parser.parse_args()
+
+
+def make_company(env, name):
+    eur = env.ref("base.EUR")
+    eur.active = True
+    company = env["res.company"].create({"name": name, "currency_id": eur.id, "email": "credit@example.com",
+                                         "street": "Damrak 1", "city": "Amsterdam", "zip": "1012 LG",
+                                         "country_id": env.ref("base.nl").id})
+    env.user.company_ids = [Command.link(company.id)]
+    env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+    env["res.partner.bank"].create({"acc_number": "NL91ABNA0417164300", "partner_id": company.partner_id.id,
+                                    "allow_out_payment": True})
+    return company
+
+
+def make_profiles(env, company):
+    Profile = env["credit.followup.profile"]
+    email = Profile.create({
+        "name": f"Bench e-mail {company.id}",
+        "company_id": company.id,
+        "is_default": True,
+        "step_ids": [
+            Command.create({"name": "Courtesy", "offset_days": -3, "channel": "email", "optional": True}),
+            Command.create({"name": "First reminder", "offset_days": 1, "channel": "email"}),
+            Command.create({"name": "Second reminder", "offset_days": 14, "channel": "email"}),
+            Command.create({"name": "Third reminder", "offset_days": 30, "channel": "email"}),
+        ],
+    })
+    letter = Profile.create({
+        "name": f"Bench letter {company.id}",
+        "company_id": company.id,
+        "step_ids": [Command.create({"name": "Letter", "offset_days": 1, "channel": "letter"})],
+    })
+    return email, letter
+
+
+def make_data(env, company, n_debtors, n_invoices, letter_profile, letters):
+    rng = random.Random(42)
+    Partner = env["res.partner"]
+    debtors = Partner.create([
+        {"name": f"Debtor {company.id}-{i:05d}", "email": f"debtor{company.id}-{i}@example.com", "is_company": True,
+         "street": f"Straat {i}", "city": "Utrecht", "zip": "3511 AA", "lang": "en_US"}
+        for i in range(n_debtors)
+    ])
+    if letters:
+        for index, debtor in enumerate(debtors):
+            if index % 5 == 0:
+                debtor.with_company(company).credit_followup_profile_id = letter_profile
+    journal = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
+    Move = env["account.move"].with_company(company)
+    vals = []
+    for i in range(n_invoices):
+        debtor = debtors[i % n_debtors]
+        days = rng.randint(1, 180)
+        due = RUN_DATE - timedelta(days=days)
+        vals.append({
+            "move_type": "out_invoice",
+            "partner_id": debtor.id,
+            "journal_id": journal.id,
+            "invoice_date": due - timedelta(days=14),
+            "invoice_date_due": due,
+            "invoice_payment_term_id": False,
+            "invoice_line_ids": [Command.create({"name": "Service", "quantity": 1,
+                                                 "price_unit": rng.randint(20, 5000), "tax_ids": []})],
+        })
+    moves = Move.browse()
+    for start in range(0, len(vals), 1000):
+        batch = Move.create(vals[start:start + 1000])
+        batch.action_post()
+        moves |= batch
+        env.cr.commit()
+    return debtors, moves
+
+
+def measure(env, company, label):
+    env.invalidate_all()
+    env.cr.commit()
+    queries_before = odoo.sql_db.sql_counter
+    started = time.perf_counter()
+    summary = env["credit.followup.engine"].run(companies=company, date=RUN_DATE, trigger="manual")
+    elapsed = time.perf_counter() - started
+    queries = odoo.sql_db.sql_counter - queries_before
+    env.cr.commit()
+    return {"label": label, "seconds": elapsed, "queries": queries, "summary": summary}
+
+
+def main():
+    args = parse_args()
+    odoo.tools.config.parse_config(["-c", os.environ["CREDIT_SUITE_CONF"], "--log-level=warn"])
+    registry = Registry(os.environ["CREDIT_SUITE_DB"])
+    rows = []
+    variants = [(size, False) for size in args.sizes.split(",")]
+    if not args.no_letters:
+        variants.append((args.sizes.split(",")[-1], True))
+    for size, letters in variants:
+        n_debtors, n_invoices = (int(x) for x in size.split("x"))
+        with registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+            tag = f"{n_debtors}x{n_invoices}{'-letters' if letters else ''}"
+            company = make_company(env, f"Bench {tag}")
+            env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+            _email, letter = make_profiles(env, company)
+            t0 = time.perf_counter()
+            make_data(env, company, n_debtors, n_invoices, letter, letters)
+            print(f"[bench] {tag}: data built in {time.perf_counter() - t0:.0f} s", flush=True)
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            first = measure(env, company, "first run")
+            rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            second = measure(env, company, "second run")
+            logs = env["credit.followup.log"].search_count([("company_id", "=", company.id)])
+            rows.append((tag, n_debtors, n_invoices, first, second, logs, rss_after, rss_after - rss_before))
+
+    print()
+    print("| data set | first run | invoices/s | SQL queries | letters | s/letter | second run | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|")
+    for tag, _debtors, _invoices, first, second, logs, rss, _growth in rows:
+        actions = first["summary"]["actions"]
+        n_letters = actions.get("letter", 0)
+        per_letter = ""
+        if n_letters:
+            per_letter = f"{first['seconds'] / max(n_letters, 1):.3f}*"
+        print(
+            f"| {tag} | {first['seconds']:.1f} s ({logs} actions, {actions}) | "
+            f"{first['summary']['invoices'] / first['seconds']:.0f} | {first['queries']} | {n_letters} | "
+            f"{per_letter} | {second['seconds']:.2f} s, {second['queries']} queries, "
+            f"{second['summary']['invoices']} invoices | {rss / 1024:.0f} MiB |"
+        )
+    print("\n* whole run time divided by letters (upper bound: includes the e-mails of the other debtors)")
+    ok = all(row[4]["summary"]["invoices"] == 0 for row in rows)
+    if not ok:
+        print("[bench] FAIL: a second run on the same day did something")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
