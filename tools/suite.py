@@ -505,7 +505,11 @@ def main():
     sub.add_parser("lint").set_defaults(func=cmd_lint)
     sub.add_parser("shell").set_defaults(func=cmd_shell)
     sub.add_parser("pg").set_defaults(func=lambda _a: print(ensure_pg()) or 0)
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()
+    if extra and args.command != "bench":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "bench":
+        args.rest = extra + args.rest
     try:
         return args.func(args)
     except SuiteError as exc:
