@@ -11,11 +11,16 @@ Run through `make bench` (tools/suite.py sets CREDIT_SUITE_CONF and CREDIT_SUITE
 """
 
 import argparse
+import cProfile
+import logging
 import os
+import pstats
+import re
 import random
 import resource
 import sys
 import time
+from collections import Counter
 from datetime import date, timedelta
 
 import odoo
@@ -29,6 +34,8 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000x5000,2000x10000", help="debtors x invoices, comma separated")
     parser.add_argument("--no-letters", action="store_true", help="skip the letter variant")
+    parser.add_argument("--profile", action="store_true", help="cProfile the first run")
+    parser.add_argument("--sql-stats", action="store_true", help="print the most frequent queries of a first run")
     return parser.parse_args()
 
 
@@ -104,15 +111,43 @@ def make_data(env, company, n_debtors, n_invoices, letter_profile, letters):
     return debtors, moves
 
 
-def measure(env, company, label):
+class _QueryCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.counts = Counter()
+
+    def emit(self, record):
+        text = re.sub(r"\s+", " ", str(record.args[-1] if record.args else record.msg))
+        self.counts[re.sub(r"\d+", "N", text)[:160]] += 1
+
+
+def measure(env, company, label, sql_stats=False, profile=False):
+    handler = None
+    if sql_stats:
+        handler = _QueryCounter()
+        logging.getLogger("odoo.sql_db").addHandler(handler)
+        logging.getLogger("odoo.sql_db").setLevel(logging.DEBUG)
+        logging.getLogger("odoo.sql_db").propagate = False
     env.invalidate_all()
     env.cr.commit()
     queries_before = odoo.sql_db.sql_counter
     started = time.perf_counter()
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
     summary = env["credit.followup.engine"].run(companies=company, date=RUN_DATE, trigger="manual")
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     elapsed = time.perf_counter() - started
     queries = odoo.sql_db.sql_counter - queries_before
     env.cr.commit()
+    if handler:
+        logging.getLogger("odoo.sql_db").removeHandler(handler)
+        logging.getLogger("odoo.sql_db").setLevel(logging.WARNING)
+        logging.getLogger("odoo.sql_db").propagate = True
+        for query, count in handler.counts.most_common(25):
+            print(f"{count:6d}  {query}")
     return {"label": label, "seconds": elapsed, "queries": queries, "summary": summary}
 
 
@@ -136,7 +171,7 @@ def main():
             make_data(env, company, n_debtors, n_invoices, letter, letters)
             print(f"[bench] {tag}: data built in {time.perf_counter() - t0:.0f} s", flush=True)
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            first = measure(env, company, "first run")
+            first = measure(env, company, "first run", sql_stats=args.sql_stats, profile=args.profile)
             rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             second = measure(env, company, "second run")
             logs = env["credit.followup.log"].search_count([("company_id", "=", company.id)])

@@ -228,7 +228,10 @@ class CreditFollowupEngine(models.AbstractModel):
             return Counter()
         plan = self._plan(company, partners, date)
         stats = self._execute_plan(plan, run)
-        partners.write({"credit_followup_last_run": fields.Datetime.now()})
+        # touching the debtors makes a worker with an older snapshot fail to lock them (see _run_company)
+        self.env.execute_query(SQL("UPDATE res_partner SET credit_followup_last_run = %s WHERE id IN %s",
+                                   fields.Datetime.now(), tuple(partners.ids)))
+        partners.invalidate_recordset(["credit_followup_last_run"])
         return stats
 
     # ------------------------------------------------------------------ deciding
@@ -442,25 +445,47 @@ class CreditFollowupEngine(models.AbstractModel):
         ]
 
     def _write_plan(self, decisions, date):
-        """Store each invoice's last and next step — one write per distinct set of values."""
-        by_values = defaultdict(list)
+        """Store each invoice's last and next step, all invoices of the batch in one UPDATE.
+
+        Plain SQL on purpose: these are the engine's own bookkeeping columns, and an ORM write on
+        posted invoices re-checks their lines (a query per invoice).
+        """
+        rows = []
         for decision in decisions:
-            if decision.reason in ("no_profile",):
+            if decision.reason == "no_profile":
                 continue
-            vals = {
-                "credit_followup_next_step_id": decision.next_step.id or False,
-                "credit_followup_next_date": decision.next_date or False,
-                "credit_followup_planned": True,
-            }
-            if decision.reason == "execute":
-                vals.update(credit_followup_step_id=decision.step.id, credit_followup_date=date)
-            elif decision.reason == "approval":
-                vals.update(credit_followup_next_step_id=decision.step.id or decision.next_step.id,
-                            credit_followup_next_date=False)
-            by_values[tuple(sorted(vals.items()))].append(decision.move.id)
-        Move = self.env["account.move"].sudo()  # engine bookkeeping fields only, on invoices already checked
-        for vals, ids in by_values.items():
-            Move.browse(ids).write(dict(vals))
+            executed = decision.reason == "execute"
+            next_step = decision.next_step
+            next_date = decision.next_date or None
+            if decision.reason == "approval":  # waits: the step to approve stays the next one
+                next_step, next_date = decision.step or decision.next_step, None
+            rows.append(SQL(
+                "(%s, %s, %s::date, %s, %s::date)",
+                decision.move.id,
+                decision.step.id if executed else None,
+                date if executed else None,
+                next_step.id or None,
+                next_date,
+            ))
+        if not rows:
+            return
+        self.env.execute_query(SQL(
+            """
+            UPDATE account_move m
+               SET credit_followup_step_id = COALESCE(v.step_id, m.credit_followup_step_id),
+                   credit_followup_date = COALESCE(v.done_date, m.credit_followup_date),
+                   credit_followup_next_step_id = v.next_step_id,
+                   credit_followup_next_date = v.next_date,
+                   credit_followup_planned = TRUE
+              FROM (VALUES %s) AS v(id, step_id, done_date, next_step_id, next_date)
+             WHERE m.id = v.id
+            """,
+            SQL(", ").join(rows),
+        ))
+        self.env["account.move"].browse([d.move.id for d in decisions]).invalidate_recordset([
+            "credit_followup_step_id", "credit_followup_date", "credit_followup_next_step_id",
+            "credit_followup_next_date", "credit_followup_planned",
+        ])
 
     def _execute_actions(self, actions, date, company):
         """Run each action on its channel; failed ones go to the step's fallback channel."""
