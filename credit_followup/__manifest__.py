@@ -1,6 +1,6 @@
 {
     "name": "Credit Follow-up",
-    "summary": "Follow-up profiles on a timeline, a safe and fast follow-up engine, contact registration on the invoice",
+    "summary": "Follow-up profiles on a timeline, a safe and fast engine, every contact registered on the invoice",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-suite/credit-suite",

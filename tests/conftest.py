@@ -62,8 +62,20 @@ class OdooDB:
         self.sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', db="postgres")
 
     def odoo(self, *args):
-        cmd = [sys.executable, "-m", "odoo", "-c", self.conf, "-d", self.name, "--stop-after-init",
-               "--without-demo=all", "--http-port", "0", *args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            self.conf,
+            "-d",
+            self.name,
+            "--stop-after-init",
+            "--without-demo=all",
+            "--http-port",
+            "0",
+            *args,
+        ]
         res = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=900)
         return res.returncode, res.stdout + res.stderr
 

@@ -25,8 +25,7 @@ def test_install_alone_and_uninstall(fresh_db, module):
     assert fresh_db.installed() == credit_deps(module)
 
     rc, log = fresh_db.shell(
-        f"env['ir.module.module'].search([('name', '=', '{module}')]).button_immediate_uninstall()\n"
-        "env.cr.commit()\n"
+        f"env['ir.module.module'].search([('name', '=', '{module}')]).button_immediate_uninstall()\nenv.cr.commit()\n"
     )
     assert rc == 0, log[-3000:]
     assert "Traceback" not in log, log[-3000:]
@@ -49,6 +48,4 @@ def test_install_all_six_together(fresh_db):
     groups = fresh_db.sql(
         "SELECT name FROM ir_model_data WHERE module = 'credit_followup' AND model = 'res.groups' ORDER BY name"
     )
-    assert [g[0] for g in groups] == [
-        "group_credit_dispute_resolver", "group_credit_manager", "group_credit_reporting"
-    ]
+    assert [g[0] for g in groups] == ["group_credit_dispute_resolver", "group_credit_manager", "group_credit_reporting"]

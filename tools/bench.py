@@ -15,8 +15,8 @@ import cProfile
 import logging
 import os
 import pstats
-import re
 import random
+import re
 import resource
 import sys
 import time
@@ -42,45 +42,67 @@ def parse_args():
 def make_company(env, name):
     eur = env.ref("base.EUR")
     eur.active = True
-    company = env["res.company"].create({"name": name, "currency_id": eur.id, "email": "credit@example.com",
-                                         "street": "Damrak 1", "city": "Amsterdam", "zip": "1012 LG"})  # no country: that would install a localisation
+    company = env["res.company"].create(
+        {
+            "name": name,
+            "currency_id": eur.id,
+            "email": "credit@example.com",
+            "street": "Damrak 1",
+            "city": "Amsterdam",
+            "zip": "1012 LG",
+        }
+    )  # no country: that would install a localisation
     env.user.company_ids = [Command.link(company.id)]
     if not company.chart_template:  # account may already have loaded one when the company was created
         env["account.chart.template"].with_company(company).try_loading("generic_coa", company, install_demo=False)
-    env["res.partner.bank"].create({"acc_number": "NL91ABNA0417164300", "partner_id": company.partner_id.id,
-                                    "allow_out_payment": True})
+    env["res.partner.bank"].create(
+        {"acc_number": "NL91ABNA0417164300", "partner_id": company.partner_id.id, "allow_out_payment": True}
+    )
     return company
 
 
 def make_profiles(env, company):
     Profile = env["credit.followup.profile"]
-    email = Profile.create({
-        "name": f"Bench e-mail {company.id}",
-        "company_id": company.id,
-        "is_default": True,
-        "step_ids": [
-            Command.create({"name": "Courtesy", "offset_days": -3, "channel": "email", "optional": True}),
-            Command.create({"name": "First reminder", "offset_days": 1, "channel": "email"}),
-            Command.create({"name": "Second reminder", "offset_days": 14, "channel": "email"}),
-            Command.create({"name": "Third reminder", "offset_days": 30, "channel": "email"}),
-        ],
-    })
-    letter = Profile.create({
-        "name": f"Bench letter {company.id}",
-        "company_id": company.id,
-        "step_ids": [Command.create({"name": "Letter", "offset_days": 1, "channel": "letter"})],
-    })
+    email = Profile.create(
+        {
+            "name": f"Bench e-mail {company.id}",
+            "company_id": company.id,
+            "is_default": True,
+            "step_ids": [
+                Command.create({"name": "Courtesy", "offset_days": -3, "channel": "email", "optional": True}),
+                Command.create({"name": "First reminder", "offset_days": 1, "channel": "email"}),
+                Command.create({"name": "Second reminder", "offset_days": 14, "channel": "email"}),
+                Command.create({"name": "Third reminder", "offset_days": 30, "channel": "email"}),
+            ],
+        }
+    )
+    letter = Profile.create(
+        {
+            "name": f"Bench letter {company.id}",
+            "company_id": company.id,
+            "step_ids": [Command.create({"name": "Letter", "offset_days": 1, "channel": "letter"})],
+        }
+    )
     return email, letter
 
 
 def make_data(env, company, n_debtors, n_invoices, letter_profile, letters):
     rng = random.Random(42)
     Partner = env["res.partner"]
-    debtors = Partner.create([
-        {"name": f"Debtor {company.id}-{i:05d}", "email": f"debtor{company.id}-{i}@example.com", "is_company": True,
-         "street": f"Straat {i}", "city": "Utrecht", "zip": "3511 AA", "lang": "en_US"}
-        for i in range(n_debtors)
-    ])
+    debtors = Partner.create(
+        [
+            {
+                "name": f"Debtor {company.id}-{i:05d}",
+                "email": f"debtor{company.id}-{i}@example.com",
+                "is_company": True,
+                "street": f"Straat {i}",
+                "city": "Utrecht",
+                "zip": "3511 AA",
+                "lang": "en_US",
+            }
+            for i in range(n_debtors)
+        ]
+    )
     if letters:
         for index, debtor in enumerate(debtors):
             if index % 5 == 0:
@@ -92,19 +114,24 @@ def make_data(env, company, n_debtors, n_invoices, letter_profile, letters):
         debtor = debtors[i % n_debtors]
         days = rng.randint(1, 180)
         due = RUN_DATE - timedelta(days=days)
-        vals.append({
-            "move_type": "out_invoice",
-            "partner_id": debtor.id,
-            "journal_id": journal.id,
-            "invoice_date": due - timedelta(days=14),
-            "invoice_date_due": due,
-            "invoice_payment_term_id": False,
-            "invoice_line_ids": [Command.create({"name": "Service", "quantity": 1,
-                                                 "price_unit": rng.randint(20, 5000), "tax_ids": []})],
-        })
+        vals.append(
+            {
+                "move_type": "out_invoice",
+                "partner_id": debtor.id,
+                "journal_id": journal.id,
+                "invoice_date": due - timedelta(days=14),
+                "invoice_date_due": due,
+                "invoice_payment_term_id": False,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Service", "quantity": 1, "price_unit": rng.randint(20, 5000), "tax_ids": []}
+                    )
+                ],
+            }
+        )
     moves = Move.browse()
     for start in range(0, len(vals), 1000):
-        batch = Move.create(vals[start:start + 1000])
+        batch = Move.create(vals[start : start + 1000])
         batch.action_post()
         moves |= batch
         env.cr.commit()

@@ -79,10 +79,10 @@ def install_odoo():
         archive = Path(source)
         if not archive.is_file():
             archive = LOCAL / "odoo-src.tar.gz"
-            import urllib.request  # noqa: PLC0415 - only needed here
+            import urllib.request
 
             try:
-                with urllib.request.urlopen(source, timeout=60) as resp, open(archive, "wb") as out:  # noqa: S310
+                with urllib.request.urlopen(source, timeout=60) as resp, open(archive, "wb") as out:
                     shutil.copyfileobj(resp, out)
             except OSError as exc:
                 raise SuiteError(
@@ -136,7 +136,7 @@ def pg_bin(name):
 
 
 def pg_reachable(params):
-    import psycopg2  # noqa: PLC0415 - Odoo's own dependency
+    import psycopg2
 
     try:
         conn = psycopg2.connect(dbname="postgres", connect_timeout=3, **params)
@@ -187,8 +187,9 @@ def private_pg():
         ensure_system_user(datadir)
         say(f"initialising a private PostgreSQL cluster in {datadir}")
         subprocess.run(
-            as_pg_user([pg_bin("initdb"), "-D", str(datadir), "-U", PG_USER, "--auth=trust", "-E", "UTF8",
-                        "--locale=C"]),
+            as_pg_user(
+                [pg_bin("initdb"), "-D", str(datadir), "-U", PG_USER, "--auth=trust", "-E", "UTF8", "--locale=C"]
+            ),
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -227,10 +228,10 @@ def ensure_pg():
     for var, key in (("PGHOST", "host"), ("PGPORT", "port"), ("PGUSER", "user"), ("PGPASSWORD", "password")):
         if os.environ.get(var):
             params[key] = os.environ[var]
-    if os.environ.get("PGHOST") or os.environ.get("PGPORT") or Path("/var/run/postgresql/.s.PGSQL.5432").exists():
-        if pg_reachable(params):
-            say("using the PostgreSQL server reached by the PG* settings")
-            return params
+    configured = os.environ.get("PGHOST") or os.environ.get("PGPORT")
+    if (configured or Path("/var/run/postgresql/.s.PGSQL.5432").exists()) and pg_reachable(params):
+        say("using the PostgreSQL server reached by the PG* settings")
+        return params
     return private_pg()
 
 
@@ -266,7 +267,7 @@ def odoo_cmd(conf, *args):
 
 
 def psql(pg, sql, db="postgres"):
-    import psycopg2  # noqa: PLC0415
+    import psycopg2
 
     conn = psycopg2.connect(dbname=db, **pg)
     conn.autocommit = True
@@ -294,11 +295,22 @@ def cmd_run(_args):
             os.kill(int(pidfile.read_text()), 0)
             say(f"Odoo already runs: http://localhost:{HTTP_PORT}  (login admin / admin)")
             return 0
-    if not db_exists(pg, DEMO_DB) or not psql(pg, "SELECT 1 FROM pg_tables WHERE tablename='ir_module_module'", DEMO_DB):
+    if not db_exists(pg, DEMO_DB) or not psql(
+        pg, "SELECT 1 FROM pg_tables WHERE tablename='ir_module_module'", DEMO_DB
+    ):
         say(f"creating database {DEMO_DB} with the six modules and their demo data (a few minutes)")
         res = subprocess.run(
-            odoo_cmd(conf, "-d", DEMO_DB, "-i", ",".join(MODULES), "--stop-after-init", "--load-language=nl_NL",
-                     "--logfile", str(LOCAL / "install.log")),
+            odoo_cmd(
+                conf,
+                "-d",
+                DEMO_DB,
+                "-i",
+                ",".join(MODULES),
+                "--stop-after-init",
+                "--load-language=nl_NL",
+                "--logfile",
+                str(LOCAL / "install.log"),
+            ),
             check=False,
         )
         if res.returncode:
@@ -388,7 +400,8 @@ def check_test_tools():
         missing.append("wkhtmltopdf (PDF letters)")
     if missing:
         raise SuiteError(
-            "cannot run the full test suite; missing: " + ", ".join(missing)
+            "cannot run the full test suite; missing: "
+            + ", ".join(missing)
             + "\n  pip install -r requirements-test.txt; apt-get install chromium wkhtmltopdf libzbar0"
         )
 
@@ -404,8 +417,20 @@ def cmd_test(args):
     problems = []
     try:
         rc, out = run_logged(
-            odoo_cmd(conf, "-d", db, "-i", ",".join(MODULES), "--test-enable", "--test-tags", tags,
-                     "--stop-after-init", "--http-port", str(free_port(18069)), "--log-level=test"),
+            odoo_cmd(
+                conf,
+                "-d",
+                db,
+                "-i",
+                ",".join(MODULES),
+                "--test-enable",
+                "--test-tags",
+                tags,
+                "--stop-after-init",
+                "--http-port",
+                str(free_port(18069)),
+                "--log-level=test",
+            ),
             LOCAL / "test.log",
         )
         match = TEST_SUMMARY.findall(out)
@@ -433,10 +458,12 @@ def cmd_test(args):
             drop_db(pg, db)
     if not args.tags:
         template = template_db(pg, conf)
-        env = dict(os.environ, CREDIT_SUITE_CONF=str(conf), CREDIT_SUITE_TEMPLATE=template,
-                   CREDIT_SUITE_PG=repr(pg))
-        rc, out = run_logged([odoo_python(), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / "tests")],
-                             LOCAL / "pytest.log", env=env)
+        env = dict(os.environ, CREDIT_SUITE_CONF=str(conf), CREDIT_SUITE_TEMPLATE=template, CREDIT_SUITE_PG=repr(pg))
+        rc, out = run_logged(
+            [odoo_python(), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / "tests")],
+            LOCAL / "pytest.log",
+            env=env,
+        )
         sys.stdout.write("\n".join(out.splitlines()[-15:]) + "\n")
         m_pass = re.search(r"(\d+) passed", out)
         m_fail = re.search(r"(\d+) failed", out)
@@ -467,8 +494,9 @@ def cmd_bench(args):
         raise SuiteError(f"installing the bench database failed; see {LOCAL / 'bench-install.log'}")
     env = dict(os.environ, CREDIT_SUITE_CONF=str(conf), CREDIT_SUITE_DB=db)
     try:
-        return subprocess.run([odoo_python(), str(ROOT / "tools" / "bench.py"), *args.rest], env=env,
-                              check=False).returncode
+        return subprocess.run(
+            [odoo_python(), str(ROOT / "tools" / "bench.py"), *args.rest], env=env, check=False
+        ).returncode
     finally:
         drop_db(pg, db)
 
@@ -487,7 +515,9 @@ def cmd_shell(_args):
     odoo_dir = ensure_odoo()
     pg = ensure_pg()
     conf = write_config(odoo_dir, pg)
-    return subprocess.run([odoo_python(), "-m", "odoo", "shell", "-c", str(conf), "-d", DEMO_DB], check=False).returncode
+    return subprocess.run(
+        [odoo_python(), "-m", "odoo", "shell", "-c", str(conf), "-d", DEMO_DB], check=False
+    ).returncode
 
 
 def main():

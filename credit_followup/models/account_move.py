@@ -39,10 +39,12 @@ class AccountMove(models.Model):
     credit_pause_reason = fields.Selection(
         selection="_selection_credit_pause_reason", string="Pause reason", copy=False, tracking=True
     )
-    credit_pause_until = fields.Date(string="Paused until", copy=False, tracking=True,
-                                     help="Follow-up resumes by itself after this date.")
-    credit_followup_note = fields.Char(string="Follow-up note", copy=False, tracking=True,
-                                       help="Why the invoice was paused or excluded.")
+    credit_pause_until = fields.Date(
+        string="Paused until", copy=False, tracking=True, help="Follow-up resumes by itself after this date."
+    )
+    credit_followup_note = fields.Char(
+        string="Follow-up note", copy=False, tracking=True, help="Why the invoice was paused or excluded."
+    )
     credit_followup_log_ids = fields.One2many("credit.followup.log", "move_id", string="Follow-up actions")
     credit_days_overdue = fields.Integer(string="Days overdue", compute="_compute_credit_days_overdue")
 
@@ -79,12 +81,14 @@ class AccountMove(models.Model):
         """Pause follow-up (hook for other modules: dispute, promise to pay, agency)."""
         self._credit_check_followup_invoices()
         movable = self.filtered(lambda m: m.credit_followup_state in ("active", "paused"))
-        movable.write({
-            "credit_followup_state": "paused",
-            "credit_pause_reason": reason,
-            "credit_pause_until": until,
-            "credit_followup_note": note,
-        })
+        movable.write(
+            {
+                "credit_followup_state": "paused",
+                "credit_pause_reason": reason,
+                "credit_pause_until": until,
+                "credit_followup_note": note,
+            }
+        )
         return movable
 
     def _credit_resume(self, reason=None):
@@ -92,21 +96,24 @@ class AccountMove(models.Model):
         paused = self.filtered(
             lambda m: m.credit_followup_state == "paused" and (reason is None or m.credit_pause_reason == reason)
         )
-        paused.write({
-            "credit_followup_state": "active",
-            "credit_pause_reason": False,
-            "credit_pause_until": False,
-            "credit_followup_note": False,
-            "credit_followup_planned": False,
-        })
+        paused.write(
+            {
+                "credit_followup_state": "active",
+                "credit_pause_reason": False,
+                "credit_pause_until": False,
+                "credit_followup_note": False,
+                "credit_followup_planned": False,
+            }
+        )
         return paused
 
     def action_credit_resume(self):
         self._credit_check_followup_invoices()
         resumed = self._credit_resume()
         excluded = self.filtered(lambda m: m.credit_followup_state == "excluded")
-        excluded.write({"credit_followup_state": "active", "credit_followup_note": False,
-                        "credit_followup_planned": False})
+        excluded.write(
+            {"credit_followup_state": "active", "credit_followup_note": False, "credit_followup_planned": False}
+        )
         return bool(resumed or excluded)
 
     def action_credit_pause(self):
@@ -119,10 +126,12 @@ class AccountMove(models.Model):
     @api.model
     def _credit_resume_expired_pauses(self, date, companies):
         """Pauses with an end date resume the day after it."""
-        expired = self.search([
-            ("credit_followup_state", "=", "paused"),
-            ("credit_pause_until", "!=", False),
-            ("credit_pause_until", "<", date),
-            ("company_id", "in", companies.ids),
-        ])
+        expired = self.search(
+            [
+                ("credit_followup_state", "=", "paused"),
+                ("credit_pause_until", "!=", False),
+                ("credit_pause_until", "<", date),
+                ("company_id", "in", companies.ids),
+            ]
+        )
         return expired._credit_resume()

@@ -30,20 +30,22 @@ class CreditFollowupEngine(models.AbstractModel):
             lines = []
             for move, line_step in action.items:
                 days = (self.env.context.get("credit_date") or fields.Date.context_today(self)) - move.invoice_date_due
-                lines.append({
-                    "move": move,
-                    "step": line_step,
-                    "name": move.name,
-                    "invoice_date": move.invoice_date,
-                    "date_due": move.invoice_date_due,
-                    "days_overdue": max(days.days, 0),
-                    "amount_total": move.amount_total,
-                    "amount_residual": move.amount_residual,
-                    "currency": move.currency_id,
-                    "portal_url": f"{base_url}/my/invoices/{move.id}?access_token={move.access_token}"
-                    if step.include_payment_link
-                    else False,
-                })
+                lines.append(
+                    {
+                        "move": move,
+                        "step": line_step,
+                        "name": move.name,
+                        "invoice_date": move.invoice_date,
+                        "date_due": move.invoice_date_due,
+                        "days_overdue": max(days.days, 0),
+                        "amount_total": move.amount_total,
+                        "amount_residual": move.amount_residual,
+                        "currency": move.currency_id,
+                        "portal_url": f"{base_url}/my/invoices/{move.id}?access_token={move.access_token}"
+                        if step.include_payment_link
+                        else False,
+                    }
+                )
             currency = action.moves.currency_id
             total = sum(line["amount_residual"] for line in lines)
             data[action.partner.id] = {
@@ -74,20 +76,29 @@ class CreditFollowupEngine(models.AbstractModel):
         """EPC (SEPA credit transfer) QR code as a data URI, when the company has a SEPA IBAN."""
         if len(currency) != 1 or currency.name != "EUR" or total <= 0:
             return False
-        bank = action.moves.partner_bank_id[:1] or company.partner_id.bank_ids.filtered(
-            lambda b: b.acc_type == "iban"
-        )[:1]
+        bank = (
+            action.moves.partner_bank_id[:1] or company.partner_id.bank_ids.filtered(lambda b: b.acc_type == "iban")[:1]
+        )
         if not bank:
             return False
         communication = " ".join(action.moves.mapped("name"))[:140]
-        return bank.build_qr_code_base64(
-            float(currency.round(total)), communication, None, currency, action.partner, qr_method="sct_qr",
-            silent_errors=True,
-        ) or False
+        return (
+            bank.build_qr_code_base64(
+                float(currency.round(total)),
+                communication,
+                None,
+                currency,
+                action.partner,
+                qr_method="sct_qr",
+                silent_errors=True,
+            )
+            or False
+        )
 
     def _invoice_list_html(self, action, data):
         rows = Markup("").join(
-            Markup("<li>%s — %s, %s</li>") % (
+            Markup("<li>%s — %s, %s</li>")
+            % (
                 line["name"],
                 format_amount(self.env, line["amount_residual"], line["currency"]),
                 self.env._("due %s", format_date(self.env, line["date_due"])),
@@ -109,8 +120,9 @@ class CreditFollowupEngine(models.AbstractModel):
             if attachments and attachments.get(action.partner.id):
                 extra["attachment_ids"] = [(4, attachments[action.partner.id].id)]
             if not data.get("message_id_rec"):
-                vals_list.append(self._message_vals(action.partner, body, subtype_xmlid, company,
-                                                    message_type=message_type, **extra))
+                vals_list.append(
+                    self._message_vals(action.partner, body, subtype_xmlid, company, message_type=message_type, **extra)
+                )
             vals_list += self._invoice_message_vals(action, body, subtype_xmlid, company, **extra)
         messages = self.env["mail.message"].sudo().create(vals_list)  # engine's contact registration
         partner_messages = iter(messages.filtered(lambda m: m.model == "res.partner"))
@@ -146,24 +158,28 @@ class CreditFollowupEngine(models.AbstractModel):
                 message_id = tools.mail.generate_tracking_message_id("credit-followup")
                 attachment_ids = [pdfs[move.id].id for move in action.moves if move.id in pdfs]
                 action.result = {"state": "done", "message_id": message_id}
-                message_vals.append(self._message_vals(
-                    action.partner,
-                    bodies[pid],
-                    "credit_followup.mt_credit_reminder_email",
-                    company,
-                    message_type="comment",
-                    subject=subjects[pid],
-                    message_id=message_id,
-                    attachment_ids=[(6, 0, attachment_ids)],
-                ))
-                mail_vals.append({
-                    "body_html": bodies[pid],
-                    "email_to": action.recipient.email_formatted,
-                    "recipient_ids": [],
-                    "state": "outgoing",
-                    "auto_delete": False,
-                    "headers": {"Auto-Submitted": "auto-generated", "X-Credit-Followup": str(action.step.id)},
-                })
+                message_vals.append(
+                    self._message_vals(
+                        action.partner,
+                        bodies[pid],
+                        "credit_followup.mt_credit_reminder_email",
+                        company,
+                        message_type="comment",
+                        subject=subjects[pid],
+                        message_id=message_id,
+                        attachment_ids=[(6, 0, attachment_ids)],
+                    )
+                )
+                mail_vals.append(
+                    {
+                        "body_html": bodies[pid],
+                        "email_to": action.recipient.email_formatted,
+                        "recipient_ids": [],
+                        "state": "outgoing",
+                        "auto_delete": False,
+                        "headers": {"Auto-Submitted": "auto-generated", "X-Credit-Followup": str(action.step.id)},
+                    }
+                )
         ordered = [a for actions_ in by_template.values() for a in actions_]
         messages = self.env["mail.message"].sudo().create(message_vals)  # the reminder, on the debtor
         for action, message, vals in zip(ordered, messages, mail_vals, strict=True):
@@ -176,9 +192,12 @@ class CreditFollowupEngine(models.AbstractModel):
             ordered,
             "credit_followup.mt_credit_reminder_email",
             company,
-            lambda a: self.env._("Reminder e-mail “%(step)s” sent to %(to)s covering %(invoices)s",
-                                 step=a.step.name, to=a.recipient.email_formatted,
-                                 invoices=", ".join(a.moves.mapped("name"))),
+            lambda a: self.env._(
+                "Reminder e-mail “%(step)s” sent to %(to)s covering %(invoices)s",
+                step=a.step.name,
+                to=a.recipient.email_formatted,
+                invoices=", ".join(a.moves.mapped("name")),
+            ),
         )
 
     def _invoice_pdfs(self, actions):
@@ -199,13 +218,15 @@ class CreditFollowupEngine(models.AbstractModel):
             for move in missing:
                 stream = streams.get(move.id, {}).get("stream")
                 if stream:
-                    vals.append({
-                        "name": f"{move.name.replace('/', '_')}.pdf",
-                        "raw": stream.getvalue(),
-                        "mimetype": "application/pdf",
-                        "res_model": "account.move",
-                        "res_id": move.id,
-                    })
+                    vals.append(
+                        {
+                            "name": f"{move.name.replace('/', '_')}.pdf",
+                            "raw": stream.getvalue(),
+                            "mimetype": "application/pdf",
+                            "res_model": "account.move",
+                            "res_id": move.id,
+                        }
+                    )
             for attachment in self.env["ir.attachment"].sudo().create(vals):
                 result[attachment.res_id] = attachment
         return result
@@ -249,13 +270,15 @@ class CreditFollowupEngine(models.AbstractModel):
             if not stream:
                 self._fail(action, self.env._("the letter could not be rendered"))
                 continue
-            vals.append({
-                "name": self.env._("Reminder %(partner)s %(date)s.pdf", partner=action.partner.name, date=date),
-                "raw": stream.getvalue(),
-                "mimetype": "application/pdf",
-                "res_model": "res.partner",
-                "res_id": action.partner.id,
-            })
+            vals.append(
+                {
+                    "name": self.env._("Reminder %(partner)s %(date)s.pdf", partner=action.partner.name, date=date),
+                    "raw": stream.getvalue(),
+                    "mimetype": "application/pdf",
+                    "res_model": "res.partner",
+                    "res_id": action.partner.id,
+                }
+            )
             done.append(action)
         attachments = self.env["ir.attachment"].sudo().create(vals)  # the letters, on the debtor
         by_partner = {}
@@ -266,9 +289,12 @@ class CreditFollowupEngine(models.AbstractModel):
             done,
             "credit_followup.mt_credit_letter",
             company,
-            lambda a: self.env._("Reminder letter “%(step)s” to %(to)s covering %(invoices)s",
-                                 step=a.step.name, to=a.recipient.display_name,
-                                 invoices=", ".join(a.moves.mapped("name"))),
+            lambda a: self.env._(
+                "Reminder letter “%(step)s” to %(to)s covering %(invoices)s",
+                step=a.step.name,
+                to=a.recipient.display_name,
+                invoices=", ".join(a.moves.mapped("name")),
+            ),
             attachments=by_partner,
         )
         self._credit_send_letters_by_post(done, attachments)
@@ -297,43 +323,63 @@ class CreditFollowupEngine(models.AbstractModel):
         for action in sendable:
             by_template.setdefault(action.step.sms_template_id or default_template, []).append(action)
         for template, template_actions in by_template.items():
-            bodies.update(template.sudo()._render_field(  # shipped template, engine data
-                "body", [a.partner.id for a in template_actions], compute_lang=True, add_context={"followup": data}
-            ))
-        messages = self.env["mail.message"].sudo().create([  # the SMS, on the debtor
-            self._message_vals(a.partner, Markup("<p>%s</p>") % bodies[a.partner.id],
-                               "credit_followup.mt_credit_sms", company, message_type="sms")
-            for a in sendable
-        ])
-        self.env["sms.sms"].sudo().create([  # queued; Odoo's SMS cron sends them
-            {
-                "number": action.result["number"],
-                "body": bodies[action.partner.id],
-                "partner_id": action.recipient.id,
-                "mail_message_id": message.id,
-                "state": "outgoing",
-            }
-            for action, message in zip(sendable, messages, strict=True)
-        ])
+            bodies.update(
+                template.sudo()._render_field(  # shipped template, engine data
+                    "body", [a.partner.id for a in template_actions], compute_lang=True, add_context={"followup": data}
+                )
+            )
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .create(
+                [  # the SMS, on the debtor
+                    self._message_vals(
+                        a.partner,
+                        Markup("<p>%s</p>") % bodies[a.partner.id],
+                        "credit_followup.mt_credit_sms",
+                        company,
+                        message_type="sms",
+                    )
+                    for a in sendable
+                ]
+            )
+        )
+        self.env["sms.sms"].sudo().create(
+            [  # queued; Odoo's SMS cron sends them
+                {
+                    "number": action.result["number"],
+                    "body": bodies[action.partner.id],
+                    "partner_id": action.recipient.id,
+                    "mail_message_id": message.id,
+                    "state": "outgoing",
+                }
+                for action, message in zip(sendable, messages, strict=True)
+            ]
+        )
         for action, message in zip(sendable, messages, strict=True):
             action.result["message_id_rec"] = message.id
         self._record_action(
             sendable,
             "credit_followup.mt_credit_sms",
             company,
-            lambda a: self.env._("Reminder SMS “%(step)s” sent to %(number)s covering %(invoices)s",
-                                 step=a.step.name, number=a.result["number"],
-                                 invoices=", ".join(a.moves.mapped("name"))),
+            lambda a: self.env._(
+                "Reminder SMS “%(step)s” sent to %(number)s covering %(invoices)s",
+                step=a.step.name,
+                number=a.result["number"],
+                invoices=", ".join(a.moves.mapped("name")),
+            ),
         )
 
     # ------------------------------------------------------------------ phone call and task
     def _credit_execute_phone(self, actions, date, company):
-        self._credit_execute_activity(actions, date, company, "mail.mail_activity_data_call",
-                                      "credit_followup.mt_credit_call")
+        self._credit_execute_activity(
+            actions, date, company, "mail.mail_activity_data_call", "credit_followup.mt_credit_call"
+        )
 
     def _credit_execute_task(self, actions, date, company):
-        self._credit_execute_activity(actions, date, company, "mail.mail_activity_data_todo",
-                                      "credit_followup.mt_credit_task")
+        self._credit_execute_activity(
+            actions, date, company, "mail.mail_activity_data_todo", "credit_followup.mt_credit_task"
+        )
 
     def _credit_execute_activity(self, actions, date, company, activity_xmlid, subtype_xmlid):
         activity_type = self.env.ref(activity_xmlid)
@@ -346,21 +392,26 @@ class CreditFollowupEngine(models.AbstractModel):
             phone = action.recipient.phone or action.recipient.mobile or partner.phone or partner.mobile
             note = Markup("%s<p>%s</p>%s") % (
                 action.step.activity_note or "",
-                self.env._("Total open: %(amount)s. Phone: %(phone)s",
-                           amount=format_amount(self.env, data[action.partner.id]["total"] or 0.0,
-                                                data[action.partner.id]["currency"]),
-                           phone=phone or self.env._("unknown")),
+                self.env._(
+                    "Total open: %(amount)s. Phone: %(phone)s",
+                    amount=format_amount(
+                        self.env, data[action.partner.id]["total"] or 0.0, data[action.partner.id]["currency"]
+                    ),
+                    phone=phone or self.env._("unknown"),
+                ),
                 self._invoice_list_html(action, data[action.partner.id]),
             )
-            vals.append({
-                "res_model_id": model_id,
-                "res_id": action.partner.id,
-                "activity_type_id": activity_type.id,
-                "user_id": user.id,
-                "date_deadline": date,
-                "summary": action.step.name,
-                "note": note,
-            })
+            vals.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": action.partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": date,
+                    "summary": action.step.name,
+                    "note": note,
+                }
+            )
             action.result = {"state": "done", "user": user}
         activities = self.env["mail.activity"].sudo().create(vals)  # assigned by the engine to the right user
         for action, activity in zip(actions, activities, strict=True):
@@ -369,9 +420,13 @@ class CreditFollowupEngine(models.AbstractModel):
             actions,
             subtype_xmlid,
             company,
-            lambda a: self.env._("%(step)s: %(activity)s planned for %(user)s covering %(invoices)s",
-                                 step=a.step.name, activity=activity_type.name, user=a.result["user"].name,
-                                 invoices=", ".join(a.moves.mapped("name"))),
+            lambda a: self.env._(
+                "%(step)s: %(activity)s planned for %(user)s covering %(invoices)s",
+                step=a.step.name,
+                activity=activity_type.name,
+                user=a.result["user"].name,
+                invoices=", ".join(a.moves.mapped("name")),
+            ),
         )
 
     # ------------------------------------------------------------------ approval
@@ -382,8 +437,12 @@ class CreditFollowupEngine(models.AbstractModel):
         logs = self.env["credit.followup.log"].search(
             [("partner_id", "in", partners.ids), ("state", "=", "to_approve"), ("company_id", "=", company.id)]
         )
-        run = self.env["credit.followup.run"].sudo().create(  # bookkeeping of the approval
-            {"date": date, "company_id": company.id, "trigger": "approval", "user_id": self.env.uid}
+        run = (
+            self.env["credit.followup.run"]
+            .sudo()
+            .create(  # bookkeeping of the approval
+                {"date": date, "company_id": company.id, "trigger": "approval", "user_id": self.env.uid}
+            )
         )
         groups = {}
         for log in logs:
@@ -397,19 +456,32 @@ class CreditFollowupEngine(models.AbstractModel):
         counts = {}
         for action, group in zip(actions, action_logs, strict=True):
             for log in group:
-                values = {k: v for k, v in self._log_vals(action, date, run)[0].items()
-                          if k in ("state", "mail_message_id", "mail_id", "message_id", "activity_id",
-                                   "attachment_id", "failure_reason")}
+                values = {
+                    k: v
+                    for k, v in self._log_vals(action, date, run)[0].items()
+                    if k
+                    in (
+                        "state",
+                        "mail_message_id",
+                        "mail_id",
+                        "message_id",
+                        "activity_id",
+                        "attachment_id",
+                        "failure_reason",
+                    )
+                }
                 log.sudo().write({**values, "date": date, "run_id": run.id})  # engine bookkeeping
             if action.result.get("state") != "failed":
                 counts[action.channel] = counts.get(action.channel, 0) + 1
         # the approved steps are now the invoices' last steps; plan what follows
         for log in logs:
-            log.move_id.sudo().write({  # engine bookkeeping fields
-                "credit_followup_step_id": log.step_id.id,
-                "credit_followup_date": date,
-                "credit_followup_planned": False,
-            })
+            log.move_id.sudo().write(
+                {  # engine bookkeeping fields
+                    "credit_followup_step_id": log.step_id.id,
+                    "credit_followup_date": date,
+                    "credit_followup_planned": False,
+                }
+            )
         run.write({"state": "done", "partner_count": len(logs.partner_id), "invoice_count": len(logs)})
         return {"partners": len(logs.partner_id), "invoices": len(logs), "actions": counts, "skipped": {}}
 
@@ -420,16 +492,17 @@ class CreditFollowupEngine(models.AbstractModel):
         for decision in plan["decisions"]:
             step = decision.step or decision.next_step
             partner = decision.move.commercial_partner_id
-            lines.append({
-                "partner_id": partner.id,
-                "move_id": decision.move.id,
-                "step_id": step.id or False,
-                "channel": step.channel or False,
-                "channel_label": channels.get(step.channel, ""),
-                "recipient_id": recipients[partner].id,
-                "action": decision.reason,
-                "next_date": decision.next_date or False,
-                "amount_residual": decision.move.amount_residual,
-            })
+            lines.append(
+                {
+                    "partner_id": partner.id,
+                    "move_id": decision.move.id,
+                    "step_id": step.id or False,
+                    "channel": step.channel or False,
+                    "channel_label": channels.get(step.channel, ""),
+                    "recipient_id": recipients[partner].id,
+                    "action": decision.reason,
+                    "next_date": decision.next_date or False,
+                    "amount_residual": decision.move.amount_residual,
+                }
+            )
         return lines
-

@@ -140,7 +140,7 @@ class CreditFollowupEngine(models.AbstractModel):
         run = Run.create({"date": date, "company_id": company.id, "trigger": trigger, "user_id": self.env.uid})
         summary["run_ids"].append(run.id)
         if auto_commit:
-            self.env.cr.commit()  # the run is visible while it works
+            self.env.cr.commit()  # pylint: disable=invalid-commit  # the run is visible while it works
         partner_ids = self._candidate_partner_ids(company, date, partners)
         counts = Counter()
         done = 0
@@ -159,26 +159,28 @@ class CreditFollowupEngine(models.AbstractModel):
             counts.update(stats)
             done += len(batch)
             if auto_commit:
-                self.env.cr.commit()  # batch boundary
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # batch boundary: crash-safe, short locks
         remaining = len(partner_ids) - done
-        run.write({
-            "state": "partial" if remaining else "done",
-            "duration": time.monotonic() - started,
-            "partner_count": counts["partners"],
-            "invoice_count": counts["invoices"],
-            "email_count": counts["action_email"],
-            "letter_count": counts["action_letter"],
-            "sms_count": counts["action_sms"],
-            "activity_count": counts["action_phone"] + counts["action_task"],
-            "approval_count": counts["to_approve"],
-            "failed_count": counts["failed"],
-            "skipped_count": sum(v for k, v in counts.items() if k.startswith("skip_")),
-            "summary": {
-                "actions": {k[7:]: v for k, v in counts.items() if k.startswith("action_")},
-                "skipped": {k[5:]: v for k, v in counts.items() if k.startswith("skip_")},
-                "remaining": remaining,
-            },
-        })
+        run.write(
+            {
+                "state": "partial" if remaining else "done",
+                "duration": time.monotonic() - started,
+                "partner_count": counts["partners"],
+                "invoice_count": counts["invoices"],
+                "email_count": counts["action_email"],
+                "letter_count": counts["action_letter"],
+                "sms_count": counts["action_sms"],
+                "activity_count": counts["action_phone"] + counts["action_task"],
+                "approval_count": counts["to_approve"],
+                "failed_count": counts["failed"],
+                "skipped_count": sum(v for k, v in counts.items() if k.startswith("skip_")),
+                "summary": {
+                    "actions": {k[7:]: v for k, v in counts.items() if k.startswith("action_")},
+                    "skipped": {k[5:]: v for k, v in counts.items() if k.startswith("skip_")},
+                    "remaining": remaining,
+                },
+            }
+        )
         summary["partners"] += counts["partners"]
         summary["invoices"] += counts["invoices"]
         summary["failed"] += counts["failed"]
@@ -190,7 +192,7 @@ class CreditFollowupEngine(models.AbstractModel):
             elif key.startswith("skip_"):
                 summary["skipped"][key[5:]] += value
         if auto_commit:
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit  # the run's figures
 
     def _candidate_partner_ids(self, company, date, partners=None):
         """Debtors with an open, active invoice whose next step is due or not yet planned."""
@@ -229,8 +231,13 @@ class CreditFollowupEngine(models.AbstractModel):
         plan = self._plan(company, partners, date)
         stats = self._execute_plan(plan, run)
         # touching the debtors makes a worker with an older snapshot fail to lock them (see _run_company)
-        self.env.execute_query(SQL("UPDATE res_partner SET credit_followup_last_run = %s WHERE id IN %s",
-                                   fields.Datetime.now(), tuple(partners.ids)))
+        self.env.execute_query(
+            SQL(
+                "UPDATE res_partner SET credit_followup_last_run = %s WHERE id IN %s",
+                fields.Datetime.now(),
+                tuple(partners.ids),
+            )
+        )
         partners.invalidate_recordset(["credit_followup_last_run"])
         return stats
 
@@ -248,10 +255,20 @@ class CreditFollowupEngine(models.AbstractModel):
                 ("credit_followup_state", "=", "active"),
             ],
             [
-                "name", "commercial_partner_id", "partner_id", "invoice_date_due", "amount_residual",
-                "amount_residual_signed", "currency_id", "credit_followup_step_id", "credit_followup_date",
-                "credit_followup_next_step_id", "credit_followup_next_date", "credit_followup_planned",
-                "invoice_user_id", "company_id",
+                "name",
+                "commercial_partner_id",
+                "partner_id",
+                "invoice_date_due",
+                "amount_residual",
+                "amount_residual_signed",
+                "currency_id",
+                "credit_followup_step_id",
+                "credit_followup_date",
+                "credit_followup_next_step_id",
+                "credit_followup_next_date",
+                "credit_followup_planned",
+                "invoice_user_id",
+                "company_id",
             ],
             order="invoice_date_due, id",
         )
@@ -270,19 +287,35 @@ class CreditFollowupEngine(models.AbstractModel):
         decisions = []
         for move in moves:
             if move in waiting:
-                decisions.append(Decision(move, move.credit_followup_step_id.browse(),
-                                          move.credit_followup_next_step_id, False, "approval"))
+                decisions.append(
+                    Decision(
+                        move,
+                        move.credit_followup_step_id.browse(),
+                        move.credit_followup_next_step_id,
+                        False,
+                        "approval",
+                    )
+                )
                 continue
-            if move.credit_followup_planned and move.credit_followup_next_date and move.credit_followup_next_date > date:
+            if (
+                move.credit_followup_planned
+                and move.credit_followup_next_date
+                and move.credit_followup_next_date > date
+            ):
                 continue  # planned for later and nothing changed: not part of this run
             profile = profiles.get(move.commercial_partner_id)
             if not profile:
-                decisions.append(Decision(move, move.credit_followup_step_id.browse(), move.credit_followup_step_id.browse(),
-                                          False, "no_profile"))
+                decisions.append(
+                    Decision(
+                        move,
+                        move.credit_followup_step_id.browse(),
+                        move.credit_followup_step_id.browse(),
+                        False,
+                        "no_profile",
+                    )
+                )
                 continue
-            decisions.append(
-                self._decide(move, steps_by_profile[profile], date, overdue[move.commercial_partner_id])
-            )
+            decisions.append(self._decide(move, steps_by_profile[profile], date, overdue[move.commercial_partner_id]))
         return {
             "company": company,
             "date": date,
@@ -299,7 +332,7 @@ class CreditFollowupEngine(models.AbstractModel):
         last = move.credit_followup_step_id
         last_date = move.credit_followup_date
         if last and last in steps:
-            candidates = steps[list(steps).index(last) + 1:]
+            candidates = steps[list(steps).index(last) + 1 :]
         elif last:  # profile changed since: continue after the same offset
             candidates = steps.filtered(lambda s: s.offset_days > last.offset_days)
         else:
@@ -312,7 +345,7 @@ class CreditFollowupEngine(models.AbstractModel):
         for index, step in enumerate(candidates):
             if step.offset_days > days:
                 break
-            later_due = any(later.offset_days <= days for later in candidates[index + 1:])
+            later_due = any(later.offset_days <= days for later in candidates[index + 1 :])
             if step.optional and later_due:
                 continue  # an optional step is skipped once a later one is due
             chosen = step
@@ -329,7 +362,7 @@ class CreditFollowupEngine(models.AbstractModel):
             return Decision(move, Step, chosen, last_date + timedelta(days=chosen.min_days_after_previous), "min_days")
         if chosen.min_amount and overdue_total < chosen.min_amount:
             return Decision(move, Step, chosen, date + timedelta(days=1), "min_amount")
-        following = candidates[list(candidates).index(chosen) + 1:][:1]
+        following = candidates[list(candidates).index(chosen) + 1 :][:1]
         next_date = False
         if following:
             next_date = max(
@@ -379,7 +412,9 @@ class CreditFollowupEngine(models.AbstractModel):
             if decision.reason not in ("execute", "approval"):
                 stats["skip_" + decision.reason] += 1
 
-        recipients = self._recipients(self.env["res.partner"].union(*(d.move.commercial_partner_id for d in to_execute)))
+        recipients = self._recipients(
+            self.env["res.partner"].union(*(d.move.commercial_partner_id for d in to_execute))
+        )
         groups = defaultdict(list)
         approvals = []
         for decision in to_execute:
@@ -401,19 +436,21 @@ class CreditFollowupEngine(models.AbstractModel):
             log_vals += self._log_vals(action, date, run)
         for decision in approvals:
             stats["to_approve"] += 1
-            log_vals.append({
-                "move_id": decision.move.id,
-                "partner_id": decision.move.commercial_partner_id.id,
-                "company_id": decision.move.company_id.id,
-                "step_id": decision.step.id,
-                "channel": decision.step.channel,
-                "date": date,
-                "state": "to_approve",
-                "run_id": run.id,
-                "recipient_id": recipients[decision.move.commercial_partner_id].id,
-                "amount_residual": decision.move.amount_residual,
-                "currency_id": decision.move.currency_id.id,
-            })
+            log_vals.append(
+                {
+                    "move_id": decision.move.id,
+                    "partner_id": decision.move.commercial_partner_id.id,
+                    "company_id": decision.move.company_id.id,
+                    "step_id": decision.step.id,
+                    "channel": decision.step.channel,
+                    "date": date,
+                    "state": "to_approve",
+                    "run_id": run.id,
+                    "recipient_id": recipients[decision.move.commercial_partner_id].id,
+                    "amount_residual": decision.move.amount_residual,
+                    "currency_id": decision.move.currency_id.id,
+                }
+            )
         self.env["credit.followup.log"].sudo().create(log_vals)  # the log is written by the engine only
         self._write_plan(decisions, date)
         return stats
@@ -459,18 +496,21 @@ class CreditFollowupEngine(models.AbstractModel):
             next_date = decision.next_date or None
             if decision.reason == "approval":  # waits: the step to approve stays the next one
                 next_step, next_date = decision.step or decision.next_step, None
-            rows.append(SQL(
-                "(%s, %s, %s::date, %s, %s::date)",
-                decision.move.id,
-                decision.step.id if executed else None,
-                date if executed else None,
-                next_step.id or None,
-                next_date,
-            ))
+            rows.append(
+                SQL(
+                    "(%s, %s, %s::date, %s, %s::date)",
+                    decision.move.id,
+                    decision.step.id if executed else None,
+                    date if executed else None,
+                    next_step.id or None,
+                    next_date,
+                )
+            )
         if not rows:
             return
-        self.env.execute_query(SQL(
-            """
+        self.env.execute_query(
+            SQL(
+                """
             UPDATE account_move m
                SET credit_followup_step_id = COALESCE(v.step_id, m.credit_followup_step_id),
                    credit_followup_date = COALESCE(v.done_date, m.credit_followup_date),
@@ -480,12 +520,18 @@ class CreditFollowupEngine(models.AbstractModel):
               FROM (VALUES %s) AS v(id, step_id, done_date, next_step_id, next_date)
              WHERE m.id = v.id
             """,
-            SQL(", ").join(rows),
-        ))
-        self.env["account.move"].browse([d.move.id for d in decisions]).invalidate_recordset([
-            "credit_followup_step_id", "credit_followup_date", "credit_followup_next_step_id",
-            "credit_followup_next_date", "credit_followup_planned",
-        ])
+                SQL(", ").join(rows),
+            )
+        )
+        self.env["account.move"].browse([d.move.id for d in decisions]).invalidate_recordset(
+            [
+                "credit_followup_step_id",
+                "credit_followup_date",
+                "credit_followup_next_step_id",
+                "credit_followup_next_date",
+                "credit_followup_planned",
+            ]
+        )
 
     def _execute_actions(self, actions, date, company):
         """Run each action on its channel; failed ones go to the step's fallback channel."""
@@ -573,15 +619,17 @@ class CreditFollowupEngine(models.AbstractModel):
             responsible = action.partner.with_company(company).credit_followup_responsible_id
             user = action.step._activity_user(action.moves[:1], responsible)
             if activity_type:
-                activity_vals.append({
-                    "res_model_id": model_id,
-                    "res_id": action.partner.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": user.id,
-                    "date_deadline": date,
-                    "summary": self.env._("Fix contact data: %(channel)s failed", channel=action.channel),
-                    "note": body,
-                })
+                activity_vals.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": action.partner.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "date_deadline": date,
+                        "summary": self.env._("Fix contact data: %(channel)s failed", channel=action.channel),
+                        "note": body,
+                    }
+                )
         self.env["mail.message"].sudo().create(vals_list)  # chatter lines written by the engine
         if activity_vals:
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activity_vals)

@@ -20,8 +20,9 @@ class CreditFollowupLog(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     step_id = fields.Many2one("credit.followup.step", required=True, ondelete="restrict", index=True)
     profile_id = fields.Many2one(related="step_id.profile_id", store=True)
-    channel = fields.Selection(selection=lambda self: self.env["credit.followup.step"]._credit_followup_channels(),
-                               required=True)
+    channel = fields.Selection(
+        selection=lambda self: self.env["credit.followup.step"]._credit_followup_channels(), required=True
+    )
     date = fields.Date(required=True, index=True)
     state = fields.Selection(
         [
@@ -34,13 +35,14 @@ class CreditFollowupLog(models.Model):
         index=True,
     )
     run_id = fields.Many2one("credit.followup.run", ondelete="set null", index=True)
-    recipient_id = fields.Many2one("res.partner", string="Recipient")
+    recipient_id = fields.Many2one("res.partner", string="Sent to")
     amount_residual = fields.Monetary(string="Open amount", currency_field="currency_id")
     currency_id = fields.Many2one("res.currency")
     mail_message_id = fields.Many2one("mail.message", string="Message", ondelete="set null", index="btree_not_null")
     mail_id = fields.Many2one("mail.mail", string="Queued e-mail", ondelete="set null", index="btree_not_null")
-    message_id = fields.Char(string="Message-Id", index="btree_not_null",
-                             help="Message-Id of the reminder e-mail, to match replies.")
+    message_id = fields.Char(
+        string="Message-ID", index="btree_not_null", help="Message-Id of the reminder e-mail, to match replies."
+    )
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
     attachment_id = fields.Many2one("ir.attachment", string="Letter", ondelete="set null")
     failure_reason = fields.Char()
@@ -69,9 +71,12 @@ class CreditFollowupLog(models.Model):
             return
         self.write({"state": "failed", "failure_reason": reason})
         engine = self.env["credit.followup.engine"].sudo()  # failure handling runs from the mail queue
-        for (partner, company, channel), logs in self.grouped(lambda l: (l.partner_id, l.company_id, l.channel)).items():
+        for (partner, company, channel), logs in self.grouped(
+            lambda l: (l.partner_id, l.company_id, l.channel)
+        ).items():
             engine = engine.with_company(company)
-            action = Action(partner, channel, logs.recipient_id[:1] or partner,
-                            [(log.move_id, log.step_id) for log in logs])
+            action = Action(
+                partner, channel, logs.recipient_id[:1] or partner, [(log.move_id, log.step_id) for log in logs]
+            )
             action.result = {"state": "failed", "failure_reason": reason}
             engine._credit_handle_failures([action], logs[0].date, company)

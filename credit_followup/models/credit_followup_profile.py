@@ -32,8 +32,14 @@ class CreditFollowupProfile(models.Model):
         ("name_company_uniq", "unique(name, company_id)", "A follow-up profile with this name already exists."),
     ]
 
-    @api.depends("step_ids.offset_days", "step_ids.channel", "step_ids.name", "step_ids.final_step",
-                 "step_ids.optional", "step_ids.needs_approval")
+    @api.depends(
+        "step_ids.offset_days",
+        "step_ids.channel",
+        "step_ids.name",
+        "step_ids.final_step",
+        "step_ids.optional",
+        "step_ids.needs_approval",
+    )
     def _compute_timeline(self):
         channels = dict(self.env["credit.followup.step"]._fields["channel"]._description_selection(self.env))
         for profile in self:
@@ -71,8 +77,11 @@ class CreditFollowupProfile(models.Model):
             defaults = self.search([("company_id", "=", company.id), ("is_default", "=", True)])
             if len(defaults) > 1:
                 raise ValidationError(
-                    self.env._("Company %(company)s can have only one default follow-up profile (now: %(names)s).",
-                               company=company.name, names=", ".join(defaults.mapped("name")))
+                    self.env._(
+                        "Company %(company)s can have only one default follow-up profile (now: %(names)s).",
+                        company=company.name,
+                        names=", ".join(defaults.mapped("name")),
+                    )
                 )
 
     def action_set_default(self):

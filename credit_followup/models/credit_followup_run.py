@@ -34,7 +34,9 @@ class CreditFollowupRun(models.Model):
     approval_count = fields.Integer(string="Waiting for approval", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
     skipped_count = fields.Integer(string="Skipped", readonly=True)
-    summary = fields.Json(string="Summary data", readonly=True, help="The engine's summary: actions per channel, skipped and why.")
+    summary = fields.Json(
+        string="Summary data", readonly=True, help="The engine's summary: actions per channel, skipped and why."
+    )
     summary_text = fields.Text(compute="_compute_summary_text", string="Summary")
     log_ids = fields.One2many("credit.followup.log", "run_id", string="Actions")
 
@@ -46,8 +48,10 @@ class CreditFollowupRun(models.Model):
         for run in self:
             data = run.summary or {}
             lines = [f"{key}: {value}" for key, value in sorted((data.get("actions") or {}).items())]
-            lines += [self.env._("skipped (%(reason)s): %(count)s", reason=key, count=value)
-                      for key, value in sorted((data.get("skipped") or {}).items())]
+            lines += [
+                self.env._("skipped (%(reason)s): %(count)s", reason=key, count=value)
+                for key, value in sorted((data.get("skipped") or {}).items())
+            ]
             run.summary_text = "\n".join(lines)
 
     def action_open_logs(self):

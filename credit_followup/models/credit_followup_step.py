@@ -90,15 +90,17 @@ class CreditFollowupStep(models.Model):
     def _check_fallback(self):
         for step in self:
             if step.fallback_channel and step.fallback_channel == step.channel:
-                raise ValidationError(self.env._("The fallback channel of step %s must differ from its channel.",
-                                                 step.name))
+                raise ValidationError(
+                    self.env._("The fallback channel of step %s must differ from its channel.", step.name)
+                )
 
     @api.constrains("min_days_after_previous", "min_amount")
     def _check_positive(self):
         for step in self:
             if step.min_days_after_previous < 0 or step.min_amount < 0:
-                raise ValidationError(self.env._("Minimum days and minimum amount cannot be negative (step %s).",
-                                                 step.name))
+                raise ValidationError(
+                    self.env._("Minimum days and minimum amount cannot be negative (step %s).", step.name)
+                )
 
     def _activity_user(self, move, responsible):
         """The user who gets this step's activity for ``move``."""

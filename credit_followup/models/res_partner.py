@@ -68,8 +68,11 @@ class ResPartner(models.Model):
         Move = self.env["account.move"]
         domain = self._credit_open_invoice_domain()
         due = dict(Move._read_group(domain, ["commercial_partner_id"], ["amount_residual_signed:sum"]))
-        overdue = dict(Move._read_group(domain + [("invoice_date_due", "<", today)], ["commercial_partner_id"],
-                                        ["amount_residual_signed:sum"]))
+        overdue = dict(
+            Move._read_group(
+                domain + [("invoice_date_due", "<", today)], ["commercial_partner_id"], ["amount_residual_signed:sum"]
+            )
+        )
         for partner in self:
             commercial = partner.commercial_partner_id
             partner.credit_currency_id = self.env.company.currency_id
@@ -98,8 +101,11 @@ class ResPartner(models.Model):
         approvals = {
             partner
             for [partner] in self.env["credit.followup.log"]._read_group(
-                [("state", "=", "to_approve"), ("partner_id", "in", self.commercial_partner_id.ids),
-                 ("company_id", "=", self.env.company.id)],
+                [
+                    ("state", "=", "to_approve"),
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
                 ["partner_id"],
             )
         }
@@ -116,7 +122,7 @@ class ResPartner(models.Model):
                 partner.credit_followup_status = "collection"
             elif not count:
                 partner.credit_followup_status = "none"
-            elif oldest_due and oldest_due < today or step:
+            elif (oldest_due and oldest_due < today) or step:
                 partner.credit_followup_status = "in_progress"
             else:
                 partner.credit_followup_status = "waiting"
@@ -136,8 +142,11 @@ class ResPartner(models.Model):
         subtypes = self.env["mail.message.subtype"]._credit_subtypes()
         counts = dict(
             self.env["mail.message"]._read_group(
-                [("model", "=", "res.partner"), ("res_id", "in", self.commercial_partner_id.ids),
-                 ("subtype_id", "in", subtypes.ids)],
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "in", self.commercial_partner_id.ids),
+                    ("subtype_id", "in", subtypes.ids),
+                ],
                 ["res_id"],
                 ["__count"],
             )
@@ -159,8 +168,10 @@ class ResPartner(models.Model):
         if "credit_followup_profile_id" in vals:
             self.env["account.move"].search(
                 OPEN_INVOICE_DOMAIN
-                + [("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                   ("company_id", "=", self.env.company.id)]
+                + [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ]
             ).credit_followup_planned = False
         return res
 
@@ -206,9 +217,9 @@ class ResPartner(models.Model):
         domain = [("subtype_id", "in", subtypes.ids)]
         thread_domain = [("model", "=", "account.move"), ("res_id", "in", invoices.ids)]
         if not invoices or len(invoices) > 1 or self:
-            thread_domain = expression.OR([
-                thread_domain, [("model", "=", "res.partner"), ("res_id", "=", self.commercial_partner_id.id)]
-            ])
+            thread_domain = expression.OR(
+                [thread_domain, [("model", "=", "res.partner"), ("res_id", "=", self.commercial_partner_id.id)]]
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Contact history of %s", self.commercial_partner_id.display_name),

@@ -12,10 +12,12 @@ class TestEngineDecisions(CreditFollowupCommon):
     def decide(self, days_overdue, last_step=None, last_days_ago=None, overdue_total=1000.0, amount=100.0):
         move = self._invoice(self.debtor, days_overdue, amount=amount)
         if last_step:
-            move.write({
-                "credit_followup_step_id": self.steps[last_step].id,
-                "credit_followup_date": self.today - timedelta(days=last_days_ago),
-            })
+            move.write(
+                {
+                    "credit_followup_step_id": self.steps[last_step].id,
+                    "credit_followup_date": self.today - timedelta(days=last_days_ago),
+                }
+            )
         steps = self.profile.step_ids.sorted(lambda s: (s.offset_days, s.sequence, s.id))
         return self.env["credit.followup.engine"]._decide(move, steps, self.today, overdue_total)
 

@@ -39,12 +39,10 @@ class TestTimelineWidget(HttpCase):
                     "name": "B2B standard",
                     "company_id": company.id,
                     "step_ids": [
-                        (0, 0, {"name": "Courtesy reminder", "offset_days": -3, "channel": "email",
-                                "optional": True}),
+                        (0, 0, {"name": "Courtesy reminder", "offset_days": -3, "channel": "email", "optional": True}),
                         (0, 0, {"name": "First reminder", "offset_days": 7, "channel": "email"}),
                         (0, 0, {"name": "Second reminder", "offset_days": 21, "channel": "letter"}),
-                        (0, 0, {"name": "Final notice", "offset_days": 35, "channel": "letter",
-                                "final_step": True}),
+                        (0, 0, {"name": "Final notice", "offset_days": 35, "channel": "letter", "final_step": True}),
                     ],
                 }
             )

@@ -9,10 +9,8 @@ class CreditFollowupPause(models.TransientModel):
     _description = "Pause follow-up"
 
     move_ids = fields.Many2many("account.move", string="Invoices", required=True)
-    mode = fields.Selection(
-        [("pause", "Pause"), ("exclude", "Exclude for good")], required=True, default="pause"
-    )
-    until = fields.Date(string="Until", help="Follow-up resumes by itself after this date. Empty: until resumed.")
+    mode = fields.Selection([("pause", "Pause"), ("exclude", "Exclude for good")], required=True, default="pause")
+    until = fields.Date(string="Pause until", help="Follow-up resumes by itself after this date. Empty: until resumed.")
     note = fields.Char(string="Reason", required=True)
 
     @api.model
@@ -34,8 +32,14 @@ class CreditFollowupPause(models.TransientModel):
         if self.until and self.until <= fields.Date.context_today(self):
             raise UserError(self.env._("The pause must end after today."))
         if self.mode == "exclude":
-            moves.write({"credit_followup_state": "excluded", "credit_followup_note": self.note,
-                         "credit_pause_reason": False, "credit_pause_until": False})
+            moves.write(
+                {
+                    "credit_followup_state": "excluded",
+                    "credit_followup_note": self.note,
+                    "credit_pause_reason": False,
+                    "credit_pause_until": False,
+                }
+            )
         else:
             moves._credit_pause("manual", self.until, self.note)
         return {"type": "ir.actions.act_window_close"}

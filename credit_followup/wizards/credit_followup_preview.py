@@ -24,11 +24,13 @@ class CreditFollowupPreview(models.TransientModel):
 
     @api.model
     def action_open(self, partners=None, profile=None):
-        preview = self.create({
-            "partner_ids": [(6, 0, partners.ids)] if partners else [],
-            "profile_id": profile.id if profile else False,
-            "company_id": (profile.company_id if profile else self.env.company).id,
-        })
+        preview = self.create(
+            {
+                "partner_ids": [(6, 0, partners.ids)] if partners else [],
+                "profile_id": profile.id if profile else False,
+                "company_id": (profile.company_id if profile else self.env.company).id,
+            }
+        )
         preview.action_compute()
         return {
             "type": "ir.actions.act_window",
@@ -69,7 +71,7 @@ class CreditFollowupPreviewLine(models.TransientModel):
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     step_id = fields.Many2one("credit.followup.step", readonly=True)
     channel = fields.Selection(related="step_id.channel")
-    recipient_id = fields.Many2one("res.partner", string="Recipient", readonly=True)
+    recipient_id = fields.Many2one("res.partner", string="Sent to", readonly=True)
     action = fields.Selection(
         [
             ("execute", "Executes"),

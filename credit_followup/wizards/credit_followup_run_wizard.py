@@ -8,8 +8,12 @@ class CreditFollowupRunWizard(models.TransientModel):
     _description = "Run follow-up now"
 
     date = fields.Date(required=True, default=fields.Date.context_today)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company,
-                                 domain=lambda self: [("id", "in", self.env.companies.ids)])
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
+    )
 
     def action_run(self):
         self.ensure_one()
