@@ -21,6 +21,8 @@
         "views/credit_followup_run_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/credit_followup_worklist_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "assets": {

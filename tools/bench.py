@@ -203,6 +203,8 @@ def main():
             second = measure(env, company, "second run")
             logs = env["credit.followup.log"].search_count([("company_id", "=", company.id)])
             rows.append((tag, n_debtors, n_invoices, first, second, logs, rss_after, rss_after - rss_before))
+            print(f"[bench] {tag}: first run {first['seconds']:.1f} s {first['summary']['actions']}, "
+                  f"{first['queries']} queries; second run {second['seconds']:.2f} s", flush=True)
 
     print()
     print("| data set | first run | invoices/s | SQL queries | letters | s/letter | second run | peak RSS |")

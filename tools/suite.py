@@ -431,7 +431,7 @@ def cmd_test(args):
                 str(free_port(18069)),
                 "--log-level=test",
             ),
-            LOCAL / "test.log",
+            LOCAL / f"test-{'all' if not args.tags else os.getpid()}.log",
         )
         match = TEST_SUMMARY.findall(out)
         if not match:

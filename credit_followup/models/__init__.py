@@ -5,7 +5,11 @@ from . import credit_followup_log
 from . import credit_followup_run
 from . import credit_followup_engine
 from . import credit_followup_channels
+from . import credit_followup_contact
+from . import credit_followup_promise
+from . import credit_followup_worklist
 from . import account_move
+from . import res_company
 from . import res_partner
 from . import mail_mail
 from . import report_credit_letter

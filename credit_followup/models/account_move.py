@@ -51,7 +51,7 @@ class AccountMove(models.Model):
     @api.model
     def _credit_pause_reasons(self):
         """Why an invoice can be paused; other modules add theirs with super() (dispute, promise, agency)."""
-        return [("manual", self.env._("Manual"))]
+        return [("manual", self.env._("Manual")), ("promise", self.env._("Promise to pay"))]
 
     @api.model
     def _selection_credit_pause_reason(self):
@@ -119,6 +119,16 @@ class AccountMove(models.Model):
     def action_credit_pause(self):
         self._credit_check_followup_invoices()
         return self.env["credit.followup.pause"].action_open(self)
+
+    def action_credit_log_contact(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "credit.followup.log.contact",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Log contact"),
+            "context": {"active_model": "account.move", "active_ids": self.ids},
+        }
 
     def action_credit_open_history(self):
         return self.commercial_partner_id[:1].action_credit_open_history(invoices=self)

@@ -7,12 +7,16 @@ what it created (message, mail, activity, attachment). Other modules add channel
 another ``_credit_execute_<channel>`` and extending ``credit.followup.step._credit_followup_channels``.
 """
 
+import logging
+
 from markupsafe import Markup
 
 from odoo import fields, models, tools
 from odoo.tools import SQL, format_amount, format_date
 
 from .credit_followup_engine import Action
+
+_logger = logging.getLogger(__name__)
 
 
 class CreditFollowupEngine(models.AbstractModel):
@@ -256,14 +260,18 @@ class CreditFollowupEngine(models.AbstractModel):
             }
         }
         # all letters of the batch in one wkhtmltopdf run, split per debtor
-        streams = (
-            self.env["ir.actions.report"]
-            .sudo()  # the engine prints letters for debtors it processes
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf_prepare_streams(
-                "credit_followup.report_credit_letter", report_data, res_ids=[a.partner.id for a in sendable]
+        try:
+            streams = (
+                self.env["ir.actions.report"]
+                .sudo()  # the engine prints letters for debtors it processes
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf_prepare_streams(
+                    "credit_followup.report_credit_letter", report_data, res_ids=[a.partner.id for a in sendable]
+                )
             )
-        )
+        except Exception:  # a failing PDF engine must not stop the other channels: the letters are failures
+            _logger.exception("credit follow-up: rendering %s letters failed", len(sendable))
+            streams = {}
         vals, done = [], []
         for action in sendable:
             stream = streams.get(action.partner.id, {}).get("stream")

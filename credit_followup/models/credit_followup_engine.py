@@ -400,6 +400,40 @@ class CreditFollowupEngine(models.AbstractModel):
             result[contact.parent_id] = contact
         return result
 
+    def _skip_next_step(self, partner, company):
+        """Skip the next step of a debtor's invoices: recorded, nobody contacted, the step after it is planned."""
+        self._check_credit_manager()
+        date = fields.Date.context_today(self)
+        waiting = self.env["credit.followup.log"].search([
+            ("partner_id", "=", partner.commercial_partner_id.id), ("company_id", "=", company.id),
+            ("state", "=", "to_approve"),
+        ])
+        waiting.sudo().write({"state": "skipped", "date": date})  # the step waiting for approval is the one skipped
+        moves = self.env["account.move"].search(partner._credit_open_invoice_domain() + [
+            ("company_id", "=", company.id), ("credit_followup_state", "=", "active"),
+            ("credit_followup_next_step_id", "!=", False),
+        ])
+        self.env["credit.followup.log"].sudo().create([  # the skip is part of the invoices' follow-up record
+            {
+                "move_id": move.id, "partner_id": partner.commercial_partner_id.id, "company_id": company.id,
+                "step_id": move.credit_followup_next_step_id.id, "channel": move.credit_followup_next_step_id.channel,
+                "date": date, "state": "skipped", "amount_residual": move.amount_residual,
+                "currency_id": move.currency_id.id,
+            }
+            for move in moves
+            if not move.credit_followup_log_ids.filtered(lambda log, m=move: log.step_id == m.credit_followup_next_step_id)
+        ])
+        for move in moves:
+            move.sudo().write({  # engine bookkeeping: the skipped step counts as the last one
+                "credit_followup_step_id": move.credit_followup_next_step_id.id,
+                "credit_followup_date": date,
+                "credit_followup_planned": False,
+            })
+            move.message_post(body=self.env._("Follow-up step “%s” skipped by %s.", move.credit_followup_step_id.name,
+                                              self.env.user.name),
+                              subtype_xmlid="credit_followup.mt_credit_state")
+        return moves
+
     # ------------------------------------------------------------------ executing
     def _execute_plan(self, plan, run):
         stats = Counter()
@@ -498,7 +532,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 next_step, next_date = decision.step or decision.next_step, None
             rows.append(
                 SQL(
-                    "(%s, %s, %s::date, %s, %s::date)",
+                    "(%s::int, %s::int, %s::date, %s::int, %s::date)",
                     decision.move.id,
                     decision.step.id if executed else None,
                     date if executed else None,

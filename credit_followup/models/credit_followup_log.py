@@ -29,6 +29,7 @@ class CreditFollowupLog(models.Model):
             ("to_approve", "Waiting for approval"),
             ("done", "Done"),
             ("failed", "Failed"),
+            ("skipped", "Skipped"),
         ],
         required=True,
         default="done",

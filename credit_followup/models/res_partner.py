@@ -1,6 +1,14 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
+FOLLOWUP_STATUS = [
+    ("none", "Nothing due"),
+    ("waiting", "Not overdue yet"),
+    ("in_progress", "In follow-up"),
+    ("approval", "Waiting for approval"),
+    ("collection", "Ready for collection"),
+]
+
 OPEN_INVOICE_DOMAIN = [
     ("move_type", "=", "out_invoice"),
     ("state", "=", "posted"),
@@ -43,18 +51,15 @@ class ResPartner(models.Model):
         "credit.followup.step", string="Step reached", compute="_compute_credit_followup_status"
     )
     credit_followup_status = fields.Selection(
-        [
-            ("none", "Nothing due"),
-            ("waiting", "Not overdue yet"),
-            ("in_progress", "In follow-up"),
-            ("approval", "Waiting for approval"),
-            ("collection", "Ready for collection"),
-        ],
+        FOLLOWUP_STATUS,
         string="Follow-up status",
         compute="_compute_credit_followup_status",
     )
     credit_invoice_count = fields.Integer(string="Invoices in follow-up", compute="_compute_credit_followup_status")
     credit_history_count = fields.Integer(string="Contacts", compute="_compute_credit_history_count")
+    credit_broken_promise_count = fields.Integer(
+        string="Broken promises", readonly=True, copy=False, help="How often this debtor broke a promise to pay."
+    )
 
     def _credit_open_invoice_domain(self):
         return OPEN_INVOICE_DOMAIN + [
@@ -229,6 +234,17 @@ class ResPartner(models.Model):
             "search_view_id": [self.env.ref("credit_followup.view_credit_contact_history_search").id],
             "domain": expression.AND([domain, thread_domain]),
             "context": {"create": False},
+        }
+
+    def action_credit_log_contact(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "credit.followup.log.contact",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Log contact"),
+            "context": {"active_model": "res.partner", "active_id": self.commercial_partner_id.id},
         }
 
     def action_credit_preview(self):

@@ -334,3 +334,51 @@ class TestEngineRun(CreditFollowupCommon, HttpCase):
         self.assertFalse(self.logs(move))
         self.assertFalse(move.credit_followup_planned)
         self.assertFalse(self.mails_to(self.debtor))
+
+    def test_bounce_through_the_mail_gateway_marks_failed(self):
+        """A real RFC 822 delivery-status report (RFC 3464) fed to Odoo's mail gateway."""
+        move = self._invoice(self.debtor, 8)
+        self.run_engine()
+        log = self.logs(move)
+        raw = BOUNCE_TEMPLATE.format(message_id=log.message_id, rcpt=self.debtor.email)
+        self.env["mail.thread"].sudo().message_process(False, raw)
+        logs = self.logs(move).sorted("is_fallback")
+        self.assertEqual(logs.mapped("state"), ["failed", "done"])
+        self.assertIn("bounced", logs[0].failure_reason)
+        self.assertEqual(logs[1].channel, "letter", "the step's fallback channel")
+        self.assertTrue(logs[1].attachment_id, "the fallback letter was rendered")
+
+
+BOUNCE_TEMPLATE = """From: MAILER-DAEMON@mx.example.net
+To: credit@example.com
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn-4711@mx.example.net>
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="DSN-BOUNDARY"
+
+--DSN-BOUNDARY
+Content-Type: text/plain; charset=us-ascii
+
+Your message could not be delivered to one or more recipients.
+
+--DSN-BOUNDARY
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; {rcpt}
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 user unknown
+
+--DSN-BOUNDARY
+Content-Type: text/rfc822-headers
+
+Message-ID: {message_id}
+From: credit@example.com
+To: {rcpt}
+Subject: First reminder
+
+--DSN-BOUNDARY--
+"""

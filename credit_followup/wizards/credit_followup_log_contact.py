@@ -1,0 +1,105 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.credit_followup_contact import CHANNELS
+
+
+class CreditFollowupLogContact(models.TransientModel):
+    """Log a call, visit or e-mail with a debtor, with its outcome (promise to pay, no answer, …)."""
+
+    _name = "credit.followup.log.contact"
+    _description = "Log a contact with a debtor"
+
+    partner_id = fields.Many2one("res.partner", string="Debtor", required=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    move_ids = fields.Many2many(
+        "account.move", string="Invoices",
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial')), ('company_id', '=', company_id)]",
+    )
+    channel = fields.Selection(CHANNELS, required=True, default="phone")
+    direction = fields.Selection([("out", "Outgoing"), ("in", "Incoming")], required=True, default="out")
+    outcome = fields.Selection(selection=lambda self: self.env["credit.followup.contact"]._credit_contact_outcomes(),
+                               required=True, default="promise")
+    promise_date = fields.Date(string="Pays on")
+    promise_amount = fields.Monetary(string="Amount promised", currency_field="currency_id")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    note = fields.Html()
+    activity_id = fields.Many2one("mail.activity", string="Activity done by this contact")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        ctx = self.env.context
+        moves = self.env["account.move"]
+        if ctx.get("active_model") == "account.move" and ctx.get("active_ids"):
+            moves = moves.browse(ctx["active_ids"])
+            values["partner_id"] = moves.commercial_partner_id[:1].id
+        elif ctx.get("active_model") == "res.partner" and ctx.get("active_id"):
+            values["partner_id"] = self.env["res.partner"].browse(ctx["active_id"]).commercial_partner_id.id
+        if values.get("partner_id") and not moves:
+            partner = self.env["res.partner"].browse(values["partner_id"])
+            moves = moves.search(partner._credit_open_invoice_domain()
+                                 + [("invoice_date_due", "<", fields.Date.context_today(self))])
+        if "move_ids" in fields_list:
+            values["move_ids"] = [(6, 0, moves.ids)]
+        values.setdefault("promise_amount", sum(moves.mapped("amount_residual")))
+        return values
+
+    @api.onchange("move_ids")
+    def _onchange_move_ids(self):
+        self.promise_amount = sum(self.move_ids.mapped("amount_residual"))
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.outcome == "promise":
+            if not (self.promise_date and self.promise_amount > 0 and self.move_ids):
+                raise UserError(self.env._("A promise to pay needs invoices, a date and an amount."))
+            if self.promise_date < fields.Date.context_today(self):
+                raise UserError(self.env._("The promised date cannot be in the past."))
+        partner = self.partner_id.commercial_partner_id
+        contact = self.env["credit.followup.contact"].create({
+            "partner_id": partner.id,
+            "company_id": self.company_id.id,
+            "move_ids": [(6, 0, self.move_ids.ids)],
+            "channel": self.channel,
+            "direction": self.direction,
+            "outcome": self.outcome,
+            "note": self.note,
+        })
+        if self.outcome == "promise":
+            contact.promise_id = self.env["credit.followup.promise"].create({
+                "partner_id": partner.id,
+                "company_id": self.company_id.id,
+                "move_ids": [(6, 0, self.move_ids.ids)],
+                "date": self.promise_date,
+                "amount": self.promise_amount,
+                "currency_id": self.currency_id.id,
+                "contact_id": contact.id,
+            })
+        result = self._credit_handle_outcome(contact)
+        self._post_contact(contact)
+        if self.activity_id:
+            self.activity_id.action_feedback(feedback=self.note or "")
+        return result or {"type": "ir.actions.act_window_close"}
+
+    def _credit_handle_outcome(self, contact):
+        """Hook for outcomes other modules add (credit_dispute: open a dispute)."""
+        return False
+
+    def _post_contact(self, contact):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        text = self.env._("%(channel)s (%(direction)s) by %(user)s — %(outcome)s",
+                          channel=channels[self.channel],
+                          direction=self.env._("incoming") if self.direction == "in" else self.env._("outgoing"),
+                          user=self.env.user.name, outcome=outcomes[self.outcome])
+        if contact.promise_id:
+            text += " " + self.env._("(pays %(amount)s on %(date)s)", amount=contact.promise_id.amount,
+                                     date=contact.promise_id.date)
+        body = Markup("<p>%s</p>%s") % (text, self.note or "")
+        subtype = self.env.ref("credit_followup.mt_credit_contact")
+        for record in [contact.partner_id, *contact.move_ids]:
+            record.message_post(body=body, subtype_id=subtype.id, message_type="comment")
