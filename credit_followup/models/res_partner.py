@@ -57,6 +57,10 @@ class ResPartner(models.Model):
     )
     credit_invoice_count = fields.Integer(string="Invoices in follow-up", compute="_compute_credit_followup_status")
     credit_history_count = fields.Integer(string="Contacts", compute="_compute_credit_history_count")
+    credit_invoice_ids = fields.Many2many(
+        "account.move", string="Open invoices", compute="_compute_credit_invoice_ids",
+        help="Open customer invoices of this debtor in the current company, with their follow-up.",
+    )
     credit_broken_promise_count = fields.Integer(
         string="Broken promises", readonly=True, copy=False, help="How often this debtor broke a promise to pay."
     )
@@ -131,6 +135,13 @@ class ResPartner(models.Model):
                 partner.credit_followup_status = "in_progress"
             else:
                 partner.credit_followup_status = "waiting"
+
+    @api.depends_context("company")
+    def _compute_credit_invoice_ids(self):
+        moves = self.env["account.move"].search(self._credit_open_invoice_domain(), order="invoice_date_due")
+        by_partner = moves.grouped("commercial_partner_id")
+        for partner in self:
+            partner.credit_invoice_ids = by_partner.get(partner.commercial_partner_id, moves.browse())
 
     def _search_credit_next_action_date(self, operator, value):
         moves = self.env["account.move"]._search(
