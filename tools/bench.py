@@ -214,14 +214,15 @@ def main():
         n_letters = actions.get("letter", 0)
         per_letter = ""
         if n_letters:
-            per_letter = f"{first['seconds'] / max(n_letters, 1):.3f}*"
+            per_letter = f"{first['summary']['seconds_per_channel'].get('letter', 0) / n_letters:.3f}"
         print(
             f"| {tag} | {first['seconds']:.1f} s ({logs} actions, {actions}) | "
             f"{first['summary']['invoices'] / first['seconds']:.0f} | {first['queries']} | {n_letters} | "
             f"{per_letter} | {second['seconds']:.2f} s, {second['queries']} queries, "
             f"{second['summary']['invoices']} invoices | {rss / 1024:.0f} MiB |"
         )
-    print("\n* whole run time divided by letters (upper bound: includes the e-mails of the other debtors)")
+    print("\ns/letter: time in the letter channel (rendering all letters of a batch in one wkhtmltopdf run, "
+          "attaching, chatter) divided by letters")
     ok = all(row[4]["summary"]["invoices"] == 0 for row in rows)
     if not ok:
         print("[bench] FAIL: a second run on the same day did something")

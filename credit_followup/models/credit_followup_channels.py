@@ -7,12 +7,14 @@ what it created (message, mail, activity, attachment). Other modules add channel
 another ``_credit_execute_<channel>`` and extending ``credit.followup.step._credit_followup_channels``.
 """
 
+import io
 import logging
 
 from markupsafe import Markup
 
 from odoo import fields, models, tools
 from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from .credit_followup_engine import Action
 
@@ -259,16 +261,8 @@ class CreditFollowupEngine(models.AbstractModel):
                 for pid, value in data.items()
             }
         }
-        # all letters of the batch in one wkhtmltopdf run, split per debtor
         try:
-            streams = (
-                self.env["ir.actions.report"]
-                .sudo()  # the engine prints letters for debtors it processes
-                .with_context(force_report_rendering=True)
-                ._render_qweb_pdf_prepare_streams(
-                    "credit_followup.report_credit_letter", report_data, res_ids=[a.partner.id for a in sendable]
-                )
-            )
+            streams = self._render_letters(report_data, [a.partner.id for a in sendable])
         except Exception:  # a failing PDF engine must not stop the other channels: the letters are failures
             _logger.exception("credit follow-up: rendering %s letters failed", len(sendable))
             streams = {}
@@ -306,6 +300,19 @@ class CreditFollowupEngine(models.AbstractModel):
             attachments=by_partner,
         )
         self._credit_send_letters_by_post(done, attachments)
+
+    def _render_letters(self, report_data, partner_ids):
+        """All letters of a batch in one wkhtmltopdf run, split per debtor: {partner id: {"stream": …}}."""
+        streams = (
+            self.env["ir.actions.report"]
+            .sudo()  # the engine prints letters for debtors it processes
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf_prepare_streams("credit_followup.report_credit_letter", report_data, res_ids=partner_ids)
+        )
+        if len(partner_ids) == 1 or all(streams.get(pid, {}).get("stream") for pid in partner_ids):
+            return streams
+        whole = (streams.get(False) or streams.get(partner_ids[0]) or {}).get("stream")
+        return {pid: {"stream": stream} for pid, stream in zip(partner_ids, _split_on_outlines(whole), strict=True)}
 
     def _credit_send_letters_by_post(self, actions, attachments):
         """Hook: send letters by post (snailmail) when a module provides it."""
@@ -514,3 +521,25 @@ class CreditFollowupEngine(models.AbstractModel):
                 }
             )
         return lines
+
+
+def _split_on_outlines(stream):
+    """Split a PDF where each document starts at a top-level outline entry (its <h2>)."""
+    reader = PdfFileReader(stream)
+    root = reader.trailer["/Root"]
+    starts = []
+    node = root["/Outlines"]["/First"] if "/Outlines" in root and "/First" in root["/Outlines"] else None
+    while node is not None:
+        starts.append(reader.getDestinationPageNumber(node))
+        node = node["/Next"] if "/Next" in node else None
+    starts = sorted(set(starts))
+    parts = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else reader.getNumPages()
+        writer = PdfFileWriter()
+        for page in range(start, end):
+            writer.addPage(reader.getPage(page))
+        out = io.BytesIO()
+        writer.write(out)
+        parts.append(out)
+    return parts

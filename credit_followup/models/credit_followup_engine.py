@@ -96,8 +96,12 @@ class CreditFollowupEngine(models.AbstractModel):
             "run_ids": [],
         }
         deadline = time.monotonic() + time_budget if time_budget else None
+        timing = Counter()  # seconds spent per channel, for the run record and benchmarks
         for company in companies:
-            self.with_company(company)._run_company(company, date, partners, trigger, summary, deadline)
+            self.with_company(company).with_context(credit_timing=timing)._run_company(
+                company, date, partners, trigger, summary, deadline
+            )
+        summary["seconds_per_channel"] = dict(timing)
         summary["actions"] = dict(summary["actions"])
         summary["skipped"] = dict(summary["skipped"])
         return summary
@@ -572,13 +576,17 @@ class CreditFollowupEngine(models.AbstractModel):
         by_channel = defaultdict(list)
         for action in actions:
             by_channel[action.channel].append(action)
+        timing = self.env.context.get("credit_timing")
         for channel, channel_actions in by_channel.items():
             executor = getattr(self, f"_credit_execute_{channel}", None)
             if executor is None:
                 for action in channel_actions:
                     action.result = {"state": "failed", "failure_reason": self.env._("Unknown channel %s", channel)}
                 continue
+            started = time.perf_counter()
             executor(channel_actions, date, company)
+            if timing is not None:
+                timing[channel] += time.perf_counter() - started
         failed = [a for a in actions if a.result.get("state") == "failed"]
         if failed:
             self._credit_handle_failures(failed, date, company)
