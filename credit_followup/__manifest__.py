@@ -24,7 +24,9 @@
         "views/credit_followup_worklist_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/credit_report_views.xml",
     ],
+    "demo": ["demo/credit_followup_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "credit_followup/static/src/components/**/*",

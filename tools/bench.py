@@ -203,8 +203,11 @@ def main():
             second = measure(env, company, "second run")
             logs = env["credit.followup.log"].search_count([("company_id", "=", company.id)])
             rows.append((tag, n_debtors, n_invoices, first, second, logs, rss_after, rss_after - rss_before))
-            print(f"[bench] {tag}: first run {first['seconds']:.1f} s {first['summary']['actions']}, "
-                  f"{first['queries']} queries; second run {second['seconds']:.2f} s", flush=True)
+            print(
+                f"[bench] {tag}: first run {first['seconds']:.1f} s {first['summary']['actions']}, "
+                f"{first['queries']} queries; second run {second['seconds']:.2f} s",
+                flush=True,
+            )
 
     print()
     print("| data set | first run | invoices/s | SQL queries | letters | s/letter | second run | peak RSS |")
@@ -221,8 +224,10 @@ def main():
             f"{per_letter} | {second['seconds']:.2f} s, {second['queries']} queries, "
             f"{second['summary']['invoices']} invoices | {rss / 1024:.0f} MiB |"
         )
-    print("\ns/letter: time in the letter channel (rendering all letters of a batch in one wkhtmltopdf run, "
-          "attaching, chatter) divided by letters")
+    print(
+        "\ns/letter: time in the letter channel (rendering all letters of a batch in one wkhtmltopdf run, "
+        "attaching, chatter) divided by letters"
+    )
     ok = all(row[4]["summary"]["invoices"] == 0 for row in rows)
     if not ok:
         print("[bench] FAIL: a second run on the same day did something")

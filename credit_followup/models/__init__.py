@@ -13,3 +13,8 @@ from . import res_company
 from . import res_partner
 from . import mail_mail
 from . import report_credit_letter
+from . import credit_report_overdue
+from . import credit_report_dso
+from . import credit_report_step
+from . import credit_followup_demo
+from . import ir_actions_report

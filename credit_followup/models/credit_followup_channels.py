@@ -214,11 +214,8 @@ class CreditFollowupEngine(models.AbstractModel):
         result = {move.id: move.invoice_pdf_report_id for move in moves if move.invoice_pdf_report_id}
         missing = moves.filtered(lambda m: m.id not in result)
         if missing:
-            streams = (
-                self.env["ir.actions.report"]
-                .sudo()  # rendering invoices the engine follows up; report access is not the user's concern here
-                .with_context(force_report_rendering=True)
-                ._render_qweb_pdf_prepare_streams("account.account_invoices", None, res_ids=missing.ids)
+            streams = self._credit_report_env()._render_qweb_pdf_prepare_streams(
+                "account.account_invoices", None, res_ids=missing.ids
             )
             vals = []
             for move in missing:
@@ -301,13 +298,22 @@ class CreditFollowupEngine(models.AbstractModel):
         )
         self._credit_send_letters_by_post(done, attachments)
 
+    def _credit_report_env(self):
+        """ir.actions.report for the engine's PDFs (real wkhtmltopdf renders, also in tests).
+
+        While modules install (demo data runs the engine), this server cannot answer wkhtmltopdf's
+        requests for the report's CSS: the registry is locked. The PDFs are then rendered without
+        fetching it instead of waiting forever.
+        """
+        ctx = {"force_report_rendering": True}
+        if not self.env.registry.ready:  # modules are being loaded (e.g. demo data runs the engine)
+            ctx["credit_report_offline"] = True
+        return self.env["ir.actions.report"].sudo().with_context(**ctx)  # the engine prints for debtors it processes
+
     def _render_letters(self, report_data, partner_ids):
         """All letters of a batch in one wkhtmltopdf run, split per debtor: {partner id: {"stream": …}}."""
-        streams = (
-            self.env["ir.actions.report"]
-            .sudo()  # the engine prints letters for debtors it processes
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf_prepare_streams("credit_followup.report_credit_letter", report_data, res_ids=partner_ids)
+        streams = self._credit_report_env()._render_qweb_pdf_prepare_streams(
+            "credit_followup.report_credit_letter", report_data, res_ids=partner_ids
         )
         if len(partner_ids) == 1 or all(streams.get(pid, {}).get("stream") for pid in partner_ids):
             return streams
@@ -531,7 +537,7 @@ def _split_on_outlines(stream):
     node = root["/Outlines"]["/First"] if "/Outlines" in root and "/First" in root["/Outlines"] else None
     while node is not None:
         starts.append(reader.getDestinationPageNumber(node))
-        node = node["/Next"] if "/Next" in node else None
+        node = node.get("/Next")
     starts = sorted(set(starts))
     parts = []
     for index, start in enumerate(starts):

@@ -408,34 +408,57 @@ class CreditFollowupEngine(models.AbstractModel):
         """Skip the next step of a debtor's invoices: recorded, nobody contacted, the step after it is planned."""
         self._check_credit_manager()
         date = fields.Date.context_today(self)
-        waiting = self.env["credit.followup.log"].search([
-            ("partner_id", "=", partner.commercial_partner_id.id), ("company_id", "=", company.id),
-            ("state", "=", "to_approve"),
-        ])
+        waiting = self.env["credit.followup.log"].search(
+            [
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("company_id", "=", company.id),
+                ("state", "=", "to_approve"),
+            ]
+        )
         waiting.sudo().write({"state": "skipped", "date": date})  # the step waiting for approval is the one skipped
-        moves = self.env["account.move"].search(partner._credit_open_invoice_domain() + [
-            ("company_id", "=", company.id), ("credit_followup_state", "=", "active"),
-            ("credit_followup_next_step_id", "!=", False),
-        ])
-        self.env["credit.followup.log"].sudo().create([  # the skip is part of the invoices' follow-up record
-            {
-                "move_id": move.id, "partner_id": partner.commercial_partner_id.id, "company_id": company.id,
-                "step_id": move.credit_followup_next_step_id.id, "channel": move.credit_followup_next_step_id.channel,
-                "date": date, "state": "skipped", "amount_residual": move.amount_residual,
-                "currency_id": move.currency_id.id,
-            }
-            for move in moves
-            if not move.credit_followup_log_ids.filtered(lambda log, m=move: log.step_id == m.credit_followup_next_step_id)
-        ])
+        moves = self.env["account.move"].search(
+            partner._credit_open_invoice_domain()
+            + [
+                ("company_id", "=", company.id),
+                ("credit_followup_state", "=", "active"),
+                ("credit_followup_next_step_id", "!=", False),
+            ]
+        )
+        self.env["credit.followup.log"].sudo().create(
+            [  # the skip is part of the invoices' follow-up record
+                {
+                    "move_id": move.id,
+                    "partner_id": partner.commercial_partner_id.id,
+                    "company_id": company.id,
+                    "step_id": move.credit_followup_next_step_id.id,
+                    "channel": move.credit_followup_next_step_id.channel,
+                    "date": date,
+                    "state": "skipped",
+                    "amount_residual": move.amount_residual,
+                    "currency_id": move.currency_id.id,
+                }
+                for move in moves
+                if not move.credit_followup_log_ids.filtered(
+                    lambda log, m=move: log.step_id == m.credit_followup_next_step_id
+                )
+            ]
+        )
         for move in moves:
-            move.sudo().write({  # engine bookkeeping: the skipped step counts as the last one
-                "credit_followup_step_id": move.credit_followup_next_step_id.id,
-                "credit_followup_date": date,
-                "credit_followup_planned": False,
-            })
-            move.message_post(body=self.env._("Follow-up step “%s” skipped by %s.", move.credit_followup_step_id.name,
-                                              self.env.user.name),
-                              subtype_xmlid="credit_followup.mt_credit_state")
+            move.sudo().write(
+                {  # engine bookkeeping: the skipped step counts as the last one
+                    "credit_followup_step_id": move.credit_followup_next_step_id.id,
+                    "credit_followup_date": date,
+                    "credit_followup_planned": False,
+                }
+            )
+            move.message_post(
+                body=self.env._(
+                    "Follow-up step “%(step)s” skipped by %(user)s.",
+                    step=move.credit_followup_step_id.name,
+                    user=self.env.user.name,
+                ),
+                subtype_xmlid="credit_followup.mt_credit_state",
+            )
         return moves
 
     # ------------------------------------------------------------------ executing

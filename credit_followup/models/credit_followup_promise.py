@@ -19,32 +19,48 @@ class CreditFollowupPromise(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     move_ids = fields.Many2many(
-        "account.move", string="Invoices", required=True, check_company=True,
+        "account.move",
+        string="Invoices",
+        required=True,
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
         "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
     )
     date = fields.Date(string="Promised date", required=True, tracking=True)
     amount = fields.Monetary(string="Promised amount", required=True, currency_field="currency_id", tracking=True)
     currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id)
-    grace_until = fields.Date(compute="_compute_grace_until", store=True,
-                              help="Follow-up waits until this date: the promised date plus the company's grace days.")
-    residual_at_promise = fields.Monetary(currency_field="currency_id", readonly=True,
-                                          help="Open amount of the invoices when the promise was made.")
-    amount_paid = fields.Monetary(compute="_compute_amount_paid", currency_field="currency_id",
-                                  string="Paid since promise")
+    grace_until = fields.Date(
+        compute="_compute_grace_until",
+        store=True,
+        help="Follow-up waits until this date: the promised date plus the company's grace days.",
+    )
+    residual_at_promise = fields.Monetary(
+        currency_field="currency_id", readonly=True, help="Open amount of the invoices when the promise was made."
+    )
+    amount_paid = fields.Monetary(
+        compute="_compute_amount_paid", currency_field="currency_id", string="Paid since promise"
+    )
     state = fields.Selection(
         [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
-        default="open", required=True, tracking=True, index=True, copy=False,
+        default="open",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
     )
     user_id = fields.Many2one("res.users", string="Logged by", default=lambda self: self.env.user)
-    contact_id = fields.Many2one("credit.followup.contact", string="Contact", ondelete="set null")
+    contact_id = fields.Many2one("credit.followup.contact", string="Logged contact", ondelete="set null")
     note = fields.Text()
 
     @api.depends("partner_id", "date", "amount")
     def _compute_name(self):
         for promise in self:
-            promise.name = self.env._("%(partner)s pays %(amount)s by %(date)s", partner=promise.partner_id.name,
-                                      amount=promise.amount, date=promise.date)
+            promise.name = self.env._(
+                "%(partner)s pays %(amount)s by %(date)s",
+                partner=promise.partner_id.name,
+                amount=promise.amount,
+                date=promise.date,
+            )
 
     @api.depends("date", "company_id.credit_promise_grace_days")
     def _compute_grace_until(self):
@@ -71,9 +87,11 @@ class CreditFollowupPromise(models.Model):
         promises = super().create(vals_list)
         for promise in promises:
             promise.residual_at_promise = sum(promise.move_ids.mapped("amount_residual"))
-            promise.move_ids._credit_pause("promise", promise.grace_until,
-                                           self.env._("Promise to pay %(amount)s by %(date)s",
-                                                      amount=promise.amount, date=promise.date))
+            promise.move_ids._credit_pause(
+                "promise",
+                promise.grace_until,
+                self.env._("Promise to pay %(amount)s by %(date)s", amount=promise.amount, date=promise.date),
+            )
         return promises
 
     def action_cancel(self):
@@ -105,7 +123,11 @@ class CreditFollowupPromise(models.Model):
                 activity_type_id=activity_type.id,
                 user_id=manager.id,
                 summary=self.env._("Broken promise to pay: %s", partner.name),
-                note=self.env._("%(partner)s promised %(amount)s by %(date)s and paid %(paid)s.",
-                                partner=partner.name, amount=promise.amount, date=promise.date,
-                                paid=promise.amount_paid),
+                note=self.env._(
+                    "%(partner)s promised %(amount)s by %(date)s and paid %(paid)s.",
+                    partner=partner.name,
+                    amount=promise.amount,
+                    date=promise.date,
+                    paid=promise.amount_paid,
+                ),
             )

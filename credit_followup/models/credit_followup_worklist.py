@@ -20,8 +20,8 @@ class CreditFollowupWorklist(models.Model):
     partner_id = fields.Many2one("res.partner", string="Debtor", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    responsible_id = fields.Many2one("res.users", string="Responsible", readonly=True)
-    profile_id = fields.Many2one("credit.followup.profile", string="Profile", readonly=True)
+    responsible_id = fields.Many2one("res.users", string="Follow-up responsible", readonly=True)
+    profile_id = fields.Many2one("credit.followup.profile", string="Follow-up profile", readonly=True)
     step_id = fields.Many2one("credit.followup.step", string="Step reached", readonly=True)
     next_step_id = fields.Many2one("credit.followup.step", string="Next step", readonly=True)
     next_channel = fields.Selection(
@@ -155,8 +155,11 @@ class CreditFollowupWorklist(models.Model):
             "view_mode": "form",
             "target": "new",
             "name": self.env._("Log contact with %s", self.partner_id.name),
-            "context": {"active_model": "res.partner", "active_id": self.partner_id.id,
-                        "default_company_id": self.company_id.id},
+            "context": {
+                "active_model": "res.partner",
+                "active_id": self.partner_id.id,
+                "default_company_id": self.company_id.id,
+            },
         }
 
     def action_open_partner(self):

@@ -58,7 +58,9 @@ class ResPartner(models.Model):
     credit_invoice_count = fields.Integer(string="Invoices in follow-up", compute="_compute_credit_followup_status")
     credit_history_count = fields.Integer(string="Contacts", compute="_compute_credit_history_count")
     credit_invoice_ids = fields.Many2many(
-        "account.move", string="Open invoices", compute="_compute_credit_invoice_ids",
+        "account.move",
+        string="Open invoices",
+        compute="_compute_credit_invoice_ids",
         help="Open customer invoices of this debtor in the current company, with their follow-up.",
     )
     credit_broken_promise_count = fields.Integer(

@@ -48,6 +48,7 @@ class CreditFollowupCommon(AccountTestInvoicingCommon):
             }
         )
         cls.env["res.lang"]._activate_lang("nl_NL")
+        cls.env["ir.module.module"]._load_module_terms(["credit_followup"], ["nl_NL"], overwrite=True)
         cls.manager = new_test_user(
             cls.env,
             login="credit_manager",

@@ -225,19 +225,35 @@ class TestEngineRun(CreditFollowupCommon, HttpCase):
         self.assertEqual(len(self.mails_to(self.debtor)), 1)
         self.assertEqual(move.credit_followup_step_id, self.steps["First reminder"])
 
-    def test_letter_step_renders_pdf_with_invoices(self):
-        move = self._invoice(self.debtor, 50, amount=800)
-        move.write(
-            {"credit_followup_step_id": self.steps["Call"].id, "credit_followup_date": self.today - timedelta(days=10)}
-        )
-        summary = self.run_engine()
-        self.assertEqual(summary["actions"], {"letter": 1})
-        log = self.logs(move)
-        pdf = log.attachment_id.raw
-        text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-        self.assertIn(move.name, text)
-        self.assertIn("Payment reminder", text)
-        self.assertIn("800.00", text)
+    def test_letters_of_a_batch_render_in_one_run_split_per_debtor(self):
+        moves = self.env["account.move"]
+        for debtor, amount in ((self.debtor, 800), (self.debtor2, 650)):
+            move = self._invoice(debtor, 50, amount=amount)
+            move.write(
+                {
+                    "credit_followup_step_id": self.steps["Call"].id,
+                    "credit_followup_date": self.today - timedelta(days=10),
+                }
+            )
+            moves |= move
+        Report = type(self.env["ir.actions.report"])
+        with patch.object(Report, "_run_wkhtmltopdf", autospec=True, side_effect=Report._run_wkhtmltopdf) as run:
+            summary = self.run_engine()
+        self.assertEqual(run.call_count, 1, "all letters of the batch in one wkhtmltopdf run")
+        self.assertEqual(summary["actions"], {"letter": 2})
+        texts = {}
+        for move in moves:
+            pdf = self.logs(move).attachment_id.raw
+            texts[move] = subprocess.run(
+                ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+            ).stdout.decode()
+        first, second = moves
+        self.assertIn(first.name, texts[first])
+        self.assertNotIn(second.name, texts[first], "each debtor gets only their own letter")
+        self.assertIn("800.00", texts[first])
+        self.assertIn(second.name, texts[second])
+        self.assertIn("Betalingsherinnering", texts[second], "debtor 2 reads Dutch: the letter is in Dutch")
+        self.assertIn("Payment reminder", texts[first])
         self.assertEqual(self.debtor.credit_followup_status, "collection", "after the final step")
 
     def test_crash_mid_run_then_rerun_neither_repeats_nor_skips(self):

@@ -9,8 +9,9 @@ class TestSetupWizard(CreditFollowupCommon):
     def open_wizard(self):
         admin = self.env.ref("base.user_admin")  # settings are the admin's
         admin.company_ids = [Command.link(self.company.id)]
-        return Form(self.env["credit.followup.setup"].with_user(admin).with_context(
-            allowed_company_ids=self.company.ids))
+        return Form(
+            self.env["credit.followup.setup"].with_user(admin).with_context(allowed_company_ids=self.company.ids)
+        )
 
     def test_default_profile_and_new_users(self):
         other = self.env["credit.followup.profile"].create({"name": "Strict", "company_id": self.company.id})

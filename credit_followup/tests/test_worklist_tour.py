@@ -11,19 +11,32 @@ class TestWorklistTour(HttpCase):
         company = admin.company_id
         env = self.env(context={"allowed_company_ids": company.ids, "tracking_disable": True})
         if not env["credit.followup.profile"]._credit_default_profile(company):
-            env["credit.followup.profile"].create({
-                "name": "Tour profile", "company_id": company.id, "is_default": True,
-                "step_ids": [Command.create({"name": "Reminder", "offset_days": 1, "channel": "email"})],
-            })
-        debtor = env["res.partner"].create({"name": "Tour Debtor BV", "is_company": True,
-                                            "email": "tour@example.com"})
+            env["credit.followup.profile"].create(
+                {
+                    "name": "Tour profile",
+                    "company_id": company.id,
+                    "is_default": True,
+                    "step_ids": [Command.create({"name": "Reminder", "offset_days": 1, "channel": "email"})],
+                }
+            )
+        debtor = env["res.partner"].create({"name": "Tour Debtor BV", "is_company": True, "email": "tour@example.com"})
         today = fields.Date.today()
-        move = env["account.move"].with_company(company).create({
-            "move_type": "out_invoice", "partner_id": debtor.id,
-            "invoice_date": today - timedelta(days=60), "invoice_date_due": today - timedelta(days=30),
-            "invoice_payment_term_id": False,
-            "invoice_line_ids": [Command.create({"name": "Beans", "quantity": 1, "price_unit": 250.0, "tax_ids": []})],
-        })
+        move = (
+            env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": debtor.id,
+                    "invoice_date": today - timedelta(days=60),
+                    "invoice_date_due": today - timedelta(days=30),
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Beans", "quantity": 1, "price_unit": 250.0, "tax_ids": []})
+                    ],
+                }
+            )
+        )
         move.action_post()
         self.assertIn(debtor, env["credit.followup.worklist"].search([]).partner_id, "due: never planned yet")
         self.start_tour("/odoo", "credit_followup_worklist_tour", login="admin")

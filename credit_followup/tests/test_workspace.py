@@ -6,7 +6,6 @@ from odoo.tests import Form, freeze_time, new_test_user, tagged
 
 from .common import CreditFollowupCommon
 
-
 TODAY = date.today()  # the worklist is a SQL view on the database's CURRENT_DATE: use the real date
 
 
@@ -18,16 +17,18 @@ class TestWorkspace(CreditFollowupCommon):
     today = TODAY
 
     def log_contact(self, moves, **values):
-        wizard = Form(self.env["credit.followup.log.contact"].with_context(
-            active_model="account.move", active_ids=moves.ids))
+        wizard = Form(
+            self.env["credit.followup.log.contact"].with_context(active_model="account.move", active_ids=moves.ids)
+        )
         for name, value in values.items():
             setattr(wizard, name, value)
         return wizard.save().action_confirm()
 
     def worklist(self, partner):
         self.env.invalidate_all()  # a view: its rows change with the invoices, logs and promises
-        return self.env["credit.followup.worklist"].search([("partner_id", "=", partner.id),
-                                                             ("company_id", "=", self.company.id)])
+        return self.env["credit.followup.worklist"].search(
+            [("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]
+        )
 
     def pay(self, move, amount, day):
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create(
@@ -53,8 +54,9 @@ class TestWorkspace(CreditFollowupCommon):
     def test_default_invoices_are_the_overdue_ones(self):
         overdue = self._invoice(self.debtor, 10)
         self._invoice(self.debtor, -10)  # not due yet
-        wizard = Form(self.env["credit.followup.log.contact"].with_context(
-            active_model="res.partner", active_id=self.debtor.id))
+        wizard = Form(
+            self.env["credit.followup.log.contact"].with_context(active_model="res.partner", active_id=self.debtor.id)
+        )
         self.assertEqual(wizard.move_ids[:], overdue)
         self.assertEqual(wizard.promise_amount, overdue.amount_residual)
 
@@ -65,7 +67,9 @@ class TestWorkspace(CreditFollowupCommon):
         with self.assertRaises(UserError):
             Wizard.create(base).action_confirm()
         with self.assertRaises(UserError):
-            Wizard.create({**base, "promise_date": self.today - timedelta(days=1), "promise_amount": 5}).action_confirm()
+            Wizard.create(
+                {**base, "promise_date": self.today - timedelta(days=1), "promise_amount": 5}
+            ).action_confirm()
         self.assertEqual(move.credit_followup_state, "active", "nothing was half-written")
         self.assertFalse(self.env["credit.followup.contact"].search([("partner_id", "=", self.debtor.id)]))
 
@@ -105,7 +109,7 @@ class TestWorkspace(CreditFollowupCommon):
     # ------------------------------------------------------------------ worklist
     def test_worklist_rows_and_execute(self):
         move = self._invoice(self.debtor, 10, amount=300)
-        old = self._invoice(self.debtor, 40, amount=200)
+        self._invoice(self.debtor, 40, amount=200)
         self.debtor.credit_followup_responsible_id = self.manager
         self.run_engine(self.today - timedelta(days=8))  # eight days ago: a courtesy mail and a first reminder
         row = self.worklist(self.debtor)
@@ -115,7 +119,8 @@ class TestWorkspace(CreditFollowupCommon):
         self.assertEqual(row.responsible_id, self.manager)
         self.assertEqual(row.profile_id, self.profile)
         due_rows = self.env["credit.followup.worklist"].search(
-            [("next_date", "<=", self.today), ("company_id", "=", self.company.id)])
+            [("next_date", "<=", self.today), ("company_id", "=", self.company.id)]
+        )
         self.assertIn(row, due_rows, "the older invoice's second reminder is due today")
         row.action_execute()
         self.assertEqual(self.logs(move).step_id, self.steps["Courtesy"] | self.steps["First reminder"])
@@ -140,13 +145,14 @@ class TestWorkspace(CreditFollowupCommon):
         self.assertEqual(move.credit_followup_step_id, self.steps["First reminder"])
         summary = self.run_engine(self.today + timedelta(days=11))
         self.assertEqual(summary["actions"], {"email": 1})
-        self.assertEqual(self.logs(move)[-1].step_id, self.steps["Second reminder"],
-                         "the run after a skip takes the step after it")
+        self.assertEqual(
+            self.logs(move)[-1].step_id, self.steps["Second reminder"], "the run after a skip takes the step after it"
+        )
 
     def test_worklist_postpone(self):
         move = self._invoice(self.debtor, 10)
         action = self.worklist(self.debtor).action_postpone()
-        wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         wizard.date = self.today + timedelta(days=6)
         wizard.reason = "customer waits for a credit note"
         wizard.save().action_confirm()
@@ -157,11 +163,20 @@ class TestWorkspace(CreditFollowupCommon):
 
     # ------------------------------------------------------------------ access
     def test_access(self):
-        reporter = new_test_user(self.env, login="reporter", groups="base.group_user,credit_followup.group_credit_reporting",
-                                 company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
-        resolver = new_test_user(self.env, login="resolver",
-                                 groups="base.group_user,credit_followup.group_credit_dispute_resolver",
-                                 company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        reporter = new_test_user(
+            self.env,
+            login="reporter",
+            groups="base.group_user,credit_followup.group_credit_reporting",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        resolver = new_test_user(
+            self.env,
+            login="resolver",
+            groups="base.group_user,credit_followup.group_credit_dispute_resolver",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
         move = self._invoice(self.debtor, 10)
         self.log_contact(move, outcome="promise", promise_date=self.today + timedelta(days=5), promise_amount=10)
         promise = self.env["credit.followup.promise"].search([("partner_id", "=", self.debtor.id)])

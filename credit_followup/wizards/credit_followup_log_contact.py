@@ -15,14 +15,18 @@ class CreditFollowupLogContact(models.TransientModel):
     partner_id = fields.Many2one("res.partner", string="Debtor", required=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     move_ids = fields.Many2many(
-        "account.move", string="Invoices",
+        "account.move",
+        string="Invoices",
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
         "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial')), ('company_id', '=', company_id)]",
     )
     channel = fields.Selection(CHANNELS, required=True, default="phone")
     direction = fields.Selection([("out", "Outgoing"), ("in", "Incoming")], required=True, default="out")
-    outcome = fields.Selection(selection=lambda self: self.env["credit.followup.contact"]._credit_contact_outcomes(),
-                               required=True, default="promise")
+    outcome = fields.Selection(
+        selection=lambda self: self.env["credit.followup.contact"]._credit_contact_outcomes(),
+        required=True,
+        default="promise",
+    )
     promise_date = fields.Date(string="Pays on")
     promise_amount = fields.Monetary(string="Amount promised", currency_field="currency_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -41,8 +45,9 @@ class CreditFollowupLogContact(models.TransientModel):
             values["partner_id"] = self.env["res.partner"].browse(ctx["active_id"]).commercial_partner_id.id
         if values.get("partner_id") and not moves:
             partner = self.env["res.partner"].browse(values["partner_id"])
-            moves = moves.search(partner._credit_open_invoice_domain()
-                                 + [("invoice_date_due", "<", fields.Date.context_today(self))])
+            moves = moves.search(
+                partner._credit_open_invoice_domain() + [("invoice_date_due", "<", fields.Date.context_today(self))]
+            )
         if "move_ids" in fields_list:
             values["move_ids"] = [(6, 0, moves.ids)]
         values.setdefault("promise_amount", sum(moves.mapped("amount_residual")))
@@ -60,25 +65,29 @@ class CreditFollowupLogContact(models.TransientModel):
             if self.promise_date < fields.Date.context_today(self):
                 raise UserError(self.env._("The promised date cannot be in the past."))
         partner = self.partner_id.commercial_partner_id
-        contact = self.env["credit.followup.contact"].create({
-            "partner_id": partner.id,
-            "company_id": self.company_id.id,
-            "move_ids": [(6, 0, self.move_ids.ids)],
-            "channel": self.channel,
-            "direction": self.direction,
-            "outcome": self.outcome,
-            "note": self.note,
-        })
-        if self.outcome == "promise":
-            contact.promise_id = self.env["credit.followup.promise"].create({
+        contact = self.env["credit.followup.contact"].create(
+            {
                 "partner_id": partner.id,
                 "company_id": self.company_id.id,
                 "move_ids": [(6, 0, self.move_ids.ids)],
-                "date": self.promise_date,
-                "amount": self.promise_amount,
-                "currency_id": self.currency_id.id,
-                "contact_id": contact.id,
-            })
+                "channel": self.channel,
+                "direction": self.direction,
+                "outcome": self.outcome,
+                "note": self.note,
+            }
+        )
+        if self.outcome == "promise":
+            contact.promise_id = self.env["credit.followup.promise"].create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company_id.id,
+                    "move_ids": [(6, 0, self.move_ids.ids)],
+                    "date": self.promise_date,
+                    "amount": self.promise_amount,
+                    "currency_id": self.currency_id.id,
+                    "contact_id": contact.id,
+                }
+            )
         result = self._credit_handle_outcome(contact)
         self._post_contact(contact)
         if self.activity_id:
@@ -92,13 +101,17 @@ class CreditFollowupLogContact(models.TransientModel):
     def _post_contact(self, contact):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         outcomes = dict(self._fields["outcome"]._description_selection(self.env))
-        text = self.env._("%(channel)s (%(direction)s) by %(user)s — %(outcome)s",
-                          channel=channels[self.channel],
-                          direction=self.env._("incoming") if self.direction == "in" else self.env._("outgoing"),
-                          user=self.env.user.name, outcome=outcomes[self.outcome])
+        text = self.env._(
+            "%(channel)s (%(direction)s) by %(user)s — %(outcome)s",
+            channel=channels[self.channel],
+            direction=self.env._("incoming") if self.direction == "in" else self.env._("outgoing"),
+            user=self.env.user.name,
+            outcome=outcomes[self.outcome],
+        )
         if contact.promise_id:
-            text += " " + self.env._("(pays %(amount)s on %(date)s)", amount=contact.promise_id.amount,
-                                     date=contact.promise_id.date)
+            text += " " + self.env._(
+                "(pays %(amount)s on %(date)s)", amount=contact.promise_id.amount, date=contact.promise_id.date
+            )
         body = Markup("<p>%s</p>%s") % (text, self.note or "")
         subtype = self.env.ref("credit_followup.mt_credit_contact")
         for record in [contact.partner_id, *contact.move_ids]:

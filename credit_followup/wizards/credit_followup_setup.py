@@ -30,14 +30,20 @@ class CreditFollowupSetup(models.TransientModel):
             for company in self.env.companies
         ]
         groups = {field: self.env.ref(xmlid) for field, xmlid in ROLES.items()}
-        users = self.env["res.users"].union(*(group.users for group in groups.values())).filtered(
-            lambda u: u.active and not u.share and u.id != self.env.ref("base.user_root").id
+        users = (
+            self.env["res.users"]
+            .union(*(group.users for group in groups.values()))
+            .filtered(lambda u: u.active and not u.share and u.id != self.env.ref("base.user_root").id)
         )
         values["user_line_ids"] = [
-            Command.create({
-                "user_id": user.id, "name": user.name, "email": user.email or user.login,
-                **{field: user in group.users for field, group in groups.items()},
-            })
+            Command.create(
+                {
+                    "user_id": user.id,
+                    "name": user.name,
+                    "email": user.email or user.login,
+                    **{field: user in group.users for field, group in groups.items()},
+                }
+            )
             for user in users.sorted("name")
         ]
         return values
@@ -71,8 +77,9 @@ class CreditFollowupSetupCompany(models.TransientModel):
 
     setup_id = fields.Many2one("credit.followup.setup", required=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True)
-    profile_id = fields.Many2one("credit.followup.profile", string="Default profile",
-                                 domain="[('company_id', '=', company_id)]")
+    profile_id = fields.Many2one(
+        "credit.followup.profile", string="Default profile", domain="[('company_id', '=', company_id)]"
+    )
 
 
 class CreditFollowupSetupUser(models.TransientModel):
@@ -80,7 +87,7 @@ class CreditFollowupSetupUser(models.TransientModel):
     _description = "Set up credit management: person"
 
     setup_id = fields.Many2one("credit.followup.setup", required=True, ondelete="cascade")
-    user_id = fields.Many2one("res.users", string="User", domain="[('share', '=', False)]")
+    user_id = fields.Many2one("res.users", string="Existing user", domain="[('share', '=', False)]")
     name = fields.Char(required=True)
     email = fields.Char(required=True)
     is_manager = fields.Boolean(string="Credit Manager")
@@ -105,10 +112,15 @@ class CreditFollowupSetupUser(models.TransientModel):
             if not any(self[field] for field in ROLES):
                 return
             # creating the user sends the invitation e-mail (auth_signup), as Settings → Users does
-            user = self.env["res.users"].create({
-                "name": self.name, "login": self.email, "email": self.email,
-                "company_id": self.env.company.id, "company_ids": [Command.set(self.env.companies.ids)],
-            })
+            user = self.env["res.users"].create(
+                {
+                    "name": self.name,
+                    "login": self.email,
+                    "email": self.email,
+                    "company_id": self.env.company.id,
+                    "company_ids": [Command.set(self.env.companies.ids)],
+                }
+            )
         commands = []
         for field, xmlid in ROLES.items():
             group = self.env.ref(xmlid)
