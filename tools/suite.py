@@ -295,6 +295,7 @@ def cmd_run(_args):
             os.kill(int(pidfile.read_text()), 0)
             say(f"Odoo already runs: http://localhost:{HTTP_PORT}  (login admin / admin)")
             return 0
+    update = []
     if not db_exists(pg, DEMO_DB) or not psql(
         pg, "SELECT 1 FROM pg_tables WHERE tablename='ir_module_module'", DEMO_DB
     ):
@@ -316,9 +317,12 @@ def cmd_run(_args):
         if res.returncode:
             drop_db(pg, DEMO_DB)
             raise SuiteError(f"installing the suite failed; see {LOCAL / 'install.log'}")
+    else:
+        say(f"reusing database {DEMO_DB} (its credit modules are updated to this checkout at start)")
+        update = ["-u", ",".join(MODULES)]
     log = open(LOCAL / "odoo.log", "ab")  # noqa: SIM115 - handed to the server process
     proc = subprocess.Popen(
-        odoo_cmd(conf, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$"),
+        odoo_cmd(conf, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$", *update),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

@@ -431,6 +431,7 @@ class CreditFollowupEngine(models.AbstractModel):
                     "date_deadline": date,
                     "summary": action.step.name,
                     "note": note,
+                    "credit_followup_call": True,
                 }
             )
             action.result = {"state": "done", "user": user}

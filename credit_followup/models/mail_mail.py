@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class MailMail(models.Model):
@@ -29,3 +29,33 @@ class MailThread(models.AbstractModel):
             )
             logs._credit_mark_failed(self.env._("the e-mail bounced (%s)", message_dict.get("bounced_email") or ""))
         return res
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    credit_followup_call = fields.Boolean(
+        string="Follow-up call", readonly=True, help="A call or task planned by the follow-up engine."
+    )
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        """A follow-up call marked done is a contact with the debtor: register it with its feedback."""
+        calls = self.filtered(lambda a: a.credit_followup_call and a.res_model == "res.partner")
+        contacts = [
+            {
+                "partner_id": activity.res_id,
+                "company_id": self.env.company.id,
+                "channel": "phone"
+                if activity.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+                else "other",
+                "direction": "out",
+                "outcome": "other",
+                "user_id": self.env.user.id,
+                "note": feedback or activity.summary,
+            }
+            for activity in calls
+        ]
+        result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        if contacts:
+            self.env["credit.followup.contact"].sudo().create(contacts)  # the contact record of a done call
+        return result

@@ -207,6 +207,10 @@ class TestEngineRun(CreditFollowupCommon, HttpCase):
         self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self.assertIn(move.name, str(activity.note))
         self.assertIn("500.00", str(activity.note))
+        activity.with_user(self.salesperson).action_feedback(feedback="Promised to pay Friday")
+        contact = self.env["credit.followup.contact"].search([("partner_id", "=", self.debtor.id)])
+        self.assertEqual((contact.channel, contact.user_id), ("phone", self.salesperson), "the done call is registered")
+        self.assertIn("Friday", str(contact.note))
         self.assertTrue(
             move.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("credit_followup.mt_credit_call"))
         )
