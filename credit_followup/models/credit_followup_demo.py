@@ -198,18 +198,8 @@ class CreditFollowupDemo(models.AbstractModel):
         debtors = demo._demo_debtors(company, profiles, users)
         rng = random.Random(2026)
         invoices, payments = demo._demo_invoices(company, debtors, users, rng)
-        # wkhtmltopdf fetches a report's style sheets over HTTP, from a server that cannot answer while
-        # this module installs (a test server in this very process would wait for the registry forever):
-        # the history's letters are printed without them. Odoo loads demo data in one savepoint, with
-        # commits off (the engine commits per batch only outside tests), so the change cannot leak.
-        icp = demo.env["ir.config_parameter"].sudo()
-        report_url = icp.get_param("report.url")
-        icp.set_param("report.url", "http://127.0.0.1:1")
-        try:
-            demo._demo_simulate(company, debtors, users, invoices, payments)
-            demo._demo_approve(company, users)
-        finally:
-            icp.set_param("report.url", report_url or False)
+        demo._demo_simulate(company, debtors, users, invoices, payments)
+        demo._demo_approve(company, users)
         demo._demo_mark_delivered(first_mail, first_sms)
         _logger.info(
             "credit_followup demo: %s debtors, %s invoices, %s follow-up actions in %.1f s",
@@ -487,14 +477,13 @@ class CreditFollowupDemo(models.AbstractModel):
             start + timedelta(days=n) for n in range(SIMULATION_DAYS)
         ]
         Promise = self.env["credit.followup.promise"]
-        single_letters = not self._demo_pdf_batches()
         for day in days:
             since = self._demo_last_message_id()
             if day >= start and Promise.search_count([("company_id", "=", company.id), ("state", "=", "open")]):
                 Promise._cron_check_promises(day)
                 since = self._demo_backdate(since, day, time(4, 30))
             if day in run_days:
-                self._demo_run(company, day, single_letters, users)
+                self._demo_run(company, day)
                 since = self._demo_backdate(since, day, time(5, 0))
             for move, amount in payments_by_day.get(day, []):
                 self._demo_pay(move, day, amount)
@@ -503,36 +492,15 @@ class CreditFollowupDemo(models.AbstractModel):
                 self._demo_contact(company, debtors, users, invoices, day, *contact[1:])
             self._demo_backdate(since, day, time(10, 0))
 
-    def _demo_run(self, company, day, single_letters, users):
-        """The morning's scheduled run; with ``single_letters``, debtors who get a letter go one by one."""
-        Engine = self.env["credit.followup.engine"]
-        runs = []
-        if single_letters:  # as if the credit controller printed these letters herself
-            for partner in self._demo_letter_partners(company, day):
-                runs += Engine.run(companies=company, date=day, partners=partner, trigger="partner")["run_ids"]
-            self.env["credit.followup.run"].browse(runs).write({"user_id": users["marloes"].id})
-        runs += Engine.run(companies=company, date=day, trigger="cron")["run_ids"]
-        self.env["credit.followup.run"].browse(runs).write({"start": datetime.combine(day, time(5, 0))})
-
-    def _demo_letter_partners(self, company, day):
-        """Debtors for whom a run on ``day`` prints a letter: the step's channel, or its fallback for
-        a reminder e-mail to a debtor without an address."""
-        Step = self.env["credit.followup.step"]
-        Partner = self.env["res.partner"]
-        partner_ids = set()
-        for line in self.env["credit.followup.engine"].preview(companies=company, date=day):
-            step = Step.browse(line["step_id"])
-            if line["action"] != "execute" or not step:
-                continue
-            no_email = step.channel == "email" and not Partner.browse(line["recipient_id"]).email
-            if step.channel == "letter" or (no_email and step.fallback_channel == "letter"):
-                partner_ids.add(line["partner_id"])
-        return Partner.browse(sorted(partner_ids))
+    def _demo_run(self, company, day):
+        """The morning's scheduled run."""
+        summary = self.env["credit.followup.engine"].run(companies=company, date=day, trigger="cron")
+        self.env["credit.followup.run"].browse(summary["run_ids"]).write({"start": datetime.combine(day, time(5, 0))})
 
     @api.model
     def _demo_pdf_batches(self):
         """Can wkhtmltopdf render several documents in one call? Not without it, nor when it is built
-        against an unpatched Qt (the Debian/Ubuntu package): the demo then prints one letter per call."""
+        against an unpatched Qt (the Debian/Ubuntu package): invoices attached to a reminder are such a call."""
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() not in ("ok", "workers"):
             return False
         try:
@@ -663,6 +631,8 @@ class CreditFollowupDemo(models.AbstractModel):
             limit=1,
         )
         if call:
+            if "credit_followup_call" in call._fields:
+                call.credit_followup_call = False  # this contact registers the call already: no second one
             call.with_user(call.user_id or user).sudo().action_feedback(feedback=contact.note or "")
 
     # ------------------------------------------------------------------ today
@@ -674,7 +644,7 @@ class CreditFollowupDemo(models.AbstractModel):
         Engine = self.env["credit.followup.engine"]
         Run = self.env["credit.followup.run"]
         last_run = Run.search([], order="id desc", limit=1).id or 0
-        for partner in to_approve:  # one by one, as from the worklist: one letter per PDF call
+        for partner in to_approve:  # one by one, as from the worklist
             Engine._approve(partner, company)
             # and processed right away, so that the approved invoices are planned (as final) again
             Engine.run(companies=company, partners=partner, trigger="partner")
