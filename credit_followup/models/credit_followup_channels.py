@@ -214,9 +214,7 @@ class CreditFollowupEngine(models.AbstractModel):
         result = {move.id: move.invoice_pdf_report_id for move in moves if move.invoice_pdf_report_id}
         missing = moves.filtered(lambda m: m.id not in result)
         if missing:
-            streams = self._credit_report_env()._render_qweb_pdf_prepare_streams(
-                "account.account_invoices", None, res_ids=missing.ids
-            )
+            streams = self._render_invoice_pdfs(missing)
             vals = []
             for move in missing:
                 stream = streams.get(move.id, {}).get("stream")
@@ -233,6 +231,25 @@ class CreditFollowupEngine(models.AbstractModel):
             for attachment in self.env["ir.attachment"].sudo().create(vals):
                 result[attachment.res_id] = attachment
         return result
+
+    def _render_invoice_pdfs(self, moves):
+        """Invoice PDFs in one report call; one call per invoice where the PDF engine cannot take several
+        documents at once (wkhtmltopdf without patched Qt). An invoice that cannot be rendered is simply not
+        attached: the reminder still goes out."""
+        report = self._credit_report_env()
+        try:
+            return report._render_qweb_pdf_prepare_streams("account.account_invoices", None, res_ids=moves.ids)
+        except Exception:  # noqa: BLE001 - fall back to one document per call below
+            _logger.info("credit follow-up: rendering %s invoices at once failed, one by one now", len(moves))
+        streams = {}
+        for move in moves:
+            try:
+                streams.update(
+                    report._render_qweb_pdf_prepare_streams("account.account_invoices", None, res_ids=move.ids)
+                )
+            except Exception:  # a missing attachment must not stop the reminder
+                _logger.exception("credit follow-up: invoice %s could not be rendered", move.name)
+        return streams
 
     # ------------------------------------------------------------------ letter
     def _credit_execute_letter(self, actions, date, company):

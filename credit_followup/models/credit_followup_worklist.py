@@ -48,9 +48,9 @@ class CreditFollowupWorklist(models.Model):
                        COALESCE(SUM(m.amount_residual_signed) FILTER (WHERE m.invoice_date_due < CURRENT_DATE), 0)
                            AS amount_overdue,
                        GREATEST(MAX(CURRENT_DATE - m.invoice_date_due), 0) AS oldest_days_overdue,
-                       -- an invoice the engine has not planned yet is due today (or since it fell due)
+                       -- an invoice the engine has not planned yet (new, resumed, approved) is due today
                        MIN(CASE WHEN m.credit_followup_planned THEN m.credit_followup_next_date
-                                ELSE LEAST(m.invoice_date_due, CURRENT_DATE) END)
+                                ELSE CURRENT_DATE END)
                            FILTER (WHERE m.credit_followup_state = 'active') AS next_date,
                        COUNT(*) FILTER (WHERE m.credit_followup_state = 'active') AS invoice_count,
                        COUNT(*) FILTER (WHERE m.credit_followup_state = 'paused') AS paused_count

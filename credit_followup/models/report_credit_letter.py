@@ -18,8 +18,9 @@ class ReportCreditLetter(models.AbstractModel):
             letter = letters.get(str(partner.id))
             if letter:
                 moves = Move.browse(letter["move_ids"])
-                step = Step.browse(letter["step_id"])
                 recipient = self.env["res.partner"].browse(letter["recipient_id"])
+                # the step's name and letter text in the debtor's language, like the rest of the letter
+                step = Step.with_context(lang=recipient.lang or partner.lang).browse(letter["step_id"])
                 date = fields.Date.to_date(letter["date"])
                 qr = letter.get("qr")
             else:  # printed from the partner form: the overdue invoices, no step

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
 
 from ..models.credit_followup_contact import CHANNELS
 
@@ -91,6 +92,7 @@ class CreditFollowupLogContact(models.TransientModel):
         result = self._credit_handle_outcome(contact)
         self._post_contact(contact)
         if self.activity_id:
+            self.activity_id.credit_followup_call = False  # this wizard already registered the contact
             self.activity_id.action_feedback(feedback=self.note or "")
         return result or {"type": "ir.actions.act_window_close"}
 
@@ -110,7 +112,9 @@ class CreditFollowupLogContact(models.TransientModel):
         )
         if contact.promise_id:
             text += " " + self.env._(
-                "(pays %(amount)s on %(date)s)", amount=contact.promise_id.amount, date=contact.promise_id.date
+                "(pays %(amount)s on %(date)s)",
+                amount=format_amount(self.env, contact.promise_id.amount, contact.promise_id.currency_id),
+                date=format_date(self.env, contact.promise_id.date),
             )
         body = Markup("<p>%s</p>%s") % (text, self.note or "")
         subtype = self.env.ref("credit_followup.mt_credit_contact")
