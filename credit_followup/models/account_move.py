@@ -121,14 +121,7 @@ class AccountMove(models.Model):
         return self.env["credit.followup.pause"].action_open(self)
 
     def action_credit_log_contact(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "credit.followup.log.contact",
-            "view_mode": "form",
-            "target": "new",
-            "name": self.env._("Log contact"),
-            "context": {"active_model": "account.move", "active_ids": self.ids},
-        }
+        return self.env["credit.followup.log.contact"].action_open(self)
 
     def action_credit_open_history(self):
         return self.commercial_partner_id[:1].action_credit_open_history(invoices=self)

@@ -149,18 +149,7 @@ class CreditFollowupWorklist(models.Model):
 
     def action_log_contact(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "credit.followup.log.contact",
-            "view_mode": "form",
-            "target": "new",
-            "name": self.env._("Log contact with %s", self.partner_id.name),
-            "context": {
-                "active_model": "res.partner",
-                "active_id": self.partner_id.id,
-                "default_company_id": self.company_id.id,
-            },
-        }
+        return self.env["credit.followup.log.contact"].action_open(self.partner_id, self.company_id)
 
     def action_open_partner(self):
         self.ensure_one()

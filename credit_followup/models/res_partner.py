@@ -251,14 +251,7 @@ class ResPartner(models.Model):
 
     def action_credit_log_contact(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "credit.followup.log.contact",
-            "view_mode": "form",
-            "target": "new",
-            "name": self.env._("Log contact"),
-            "context": {"active_model": "res.partner", "active_id": self.commercial_partner_id.id},
-        }
+        return self.env["credit.followup.log.contact"].action_open(self.commercial_partner_id)
 
     def action_credit_preview(self):
         return self.env["credit.followup.preview"].action_open(partners=self.commercial_partner_id)

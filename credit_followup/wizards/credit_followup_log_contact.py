@@ -54,6 +54,21 @@ class CreditFollowupLogContact(models.TransientModel):
         values.setdefault("promise_amount", sum(moves.mapped("amount_residual")))
         return values
 
+    @api.model
+    def action_open(self, records, company=None):
+        """The wizard for invoices or a debtor (from the invoice, the partner form and the worklist)."""
+        context = {"active_model": records._name, "active_ids": records.ids, "active_id": records[:1].id}
+        if company:
+            context["default_company_id"] = company.id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Log contact"),
+            "context": context,
+        }
+
     @api.onchange("move_ids")
     def _onchange_move_ids(self):
         self.promise_amount = sum(self.move_ids.mapped("amount_residual"))
