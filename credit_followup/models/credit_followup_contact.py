@@ -1,4 +1,7 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.tools import format_amount, format_date
 
 CHANNELS = [("phone", "Phone"), ("email", "E-mail"), ("letter", "Letter"), ("visit", "Visit"), ("other", "Other")]
 
@@ -41,3 +44,28 @@ class CreditFollowupContact(models.Model):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for contact in self:
             contact.display_name = f"{channels.get(contact.channel)} – {contact.partner_id.name}"
+
+    def _post_to_chatter(self):
+        """The contact as a chatter line (subtype "Debtor contact") on the debtor and each invoice concerned."""
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        subtype = self.env.ref("credit_followup.mt_credit_contact")
+        for contact in self:
+            text = self.env._(
+                "%(channel)s (%(direction)s) by %(user)s — %(outcome)s",
+                channel=channels[contact.channel],
+                direction=self.env._("incoming") if contact.direction == "in" else self.env._("outgoing"),
+                user=contact.user_id.name,
+                outcome=outcomes[contact.outcome],
+            )
+            if contact.promise_id:
+                text += " " + self.env._(
+                    "(pays %(amount)s on %(date)s)",
+                    amount=format_amount(self.env, contact.promise_id.amount, contact.promise_id.currency_id),
+                    date=format_date(self.env, contact.promise_id.date),
+                )
+            body = Markup("<p>%s</p>%s") % (text, contact.note or "")
+            for record in [contact.partner_id, *contact.move_ids]:
+                record.message_post(
+                    body=body, subtype_id=subtype.id, message_type="comment", author_id=contact.user_id.partner_id.id
+                )

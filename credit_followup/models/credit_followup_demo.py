@@ -20,7 +20,7 @@ from datetime import datetime, time, timedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
@@ -603,25 +603,7 @@ class CreditFollowupDemo(models.AbstractModel):
 
     def _demo_post_contact(self, contact, user):
         """The chatter line of a logged contact, and the call it answers marked done."""
-        channels = dict(contact._fields["channel"]._description_selection(self.env))
-        outcomes = dict(contact._fields["outcome"]._description_selection(self.env))
-        text = self.env._(
-            "%(channel)s (%(direction)s) by %(user)s — %(outcome)s",
-            channel=channels[contact.channel],
-            direction=self.env._("incoming") if contact.direction == "in" else self.env._("outgoing"),
-            user=user.name,
-            outcome=outcomes[contact.outcome],
-        )
-        if contact.promise_id:
-            text += " " + self.env._(
-                "(pays %(amount)s on %(date)s)",
-                amount=format_amount(self.env, contact.promise_id.amount, contact.promise_id.currency_id),
-                date=format_date(self.env, contact.promise_id.date),
-            )
-        body = Markup("<p>%s</p>%s") % (text, contact.note or "")
-        subtype = self.env.ref("credit_followup.mt_credit_contact")
-        for record in [contact.partner_id, *contact.move_ids]:
-            record.message_post(body=body, subtype_id=subtype.id, message_type="comment", author_id=user.partner_id.id)
+        contact._post_to_chatter()
         call = self.env["mail.activity"].search(
             [
                 ("res_model", "=", "res.partner"),

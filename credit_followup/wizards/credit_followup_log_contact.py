@@ -1,8 +1,5 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
 
 from ..models.credit_followup_contact import CHANNELS
 
@@ -105,7 +102,7 @@ class CreditFollowupLogContact(models.TransientModel):
                 }
             )
         result = self._credit_handle_outcome(contact)
-        self._post_contact(contact)
+        contact._post_to_chatter()
         if self.activity_id:
             self.activity_id.credit_followup_call = False  # this wizard already registered the contact
             self.activity_id.action_feedback(feedback=self.note or "")
@@ -114,24 +111,3 @@ class CreditFollowupLogContact(models.TransientModel):
     def _credit_handle_outcome(self, contact):
         """Hook for outcomes other modules add (credit_dispute: open a dispute)."""
         return False
-
-    def _post_contact(self, contact):
-        channels = dict(self._fields["channel"]._description_selection(self.env))
-        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
-        text = self.env._(
-            "%(channel)s (%(direction)s) by %(user)s — %(outcome)s",
-            channel=channels[self.channel],
-            direction=self.env._("incoming") if self.direction == "in" else self.env._("outgoing"),
-            user=self.env.user.name,
-            outcome=outcomes[self.outcome],
-        )
-        if contact.promise_id:
-            text += " " + self.env._(
-                "(pays %(amount)s on %(date)s)",
-                amount=format_amount(self.env, contact.promise_id.amount, contact.promise_id.currency_id),
-                date=format_date(self.env, contact.promise_id.date),
-            )
-        body = Markup("<p>%s</p>%s") % (text, self.note or "")
-        subtype = self.env.ref("credit_followup.mt_credit_contact")
-        for record in [contact.partner_id, *contact.move_ids]:
-            record.message_post(body=body, subtype_id=subtype.id, message_type="comment")
