@@ -7,6 +7,17 @@
     "author": "Credit Suite contributors",
     "license": "LGPL-3",
     "depends": ["credit_followup"],
-    "data": ["security/ir.model.access.csv"],
+    "data": [
+        "security/credit_dispute_security.xml",
+        "security/ir.model.access.csv",
+        "data/credit_dispute_data.xml",
+        "data/credit_issue_category_data.xml",
+        "data/mail_template_data.xml",
+        "views/credit_dispute_views.xml",
+        "views/account_move_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [],
+    "post_init_hook": "_credit_dispute_post_init",
     "installable": True,
 }

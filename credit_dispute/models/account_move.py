@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+
+from .credit_dispute import OPEN_STATES
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    credit_dispute_ids = fields.Many2many(
+        "credit.dispute",
+        "credit_dispute_account_move_rel",
+        "move_id",
+        "dispute_id",
+        string="Disputes",
+        copy=False,
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+    credit_dispute_id = fields.Many2one(
+        "credit.dispute",
+        string="Open dispute",
+        compute="_compute_credit_dispute_id",
+        search="_search_credit_dispute_id",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+    credit_dispute_state = fields.Selection(
+        related="credit_dispute_id.state",
+        string="Dispute status",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+    credit_dispute_count = fields.Integer(
+        compute="_compute_credit_dispute_id", groups="account.group_account_invoice,account.group_account_readonly"
+    )
+
+    def _credit_pause_reasons(self):
+        return [*super()._credit_pause_reasons(), ("dispute", self.env._("Dispute"))]
+
+    @api.depends("credit_dispute_ids.state")
+    def _compute_credit_dispute_id(self):
+        for move in self:
+            disputes = move.credit_dispute_ids
+            move.credit_dispute_id = disputes.filtered(lambda d: d.state in OPEN_STATES)[:1]
+            move.credit_dispute_count = len(disputes)
+
+    def _search_credit_dispute_id(self, operator, value):
+        if operator in ("!=", "=") and value is False:
+            domain = [("credit_dispute_ids.state", "in", OPEN_STATES)]
+            return domain if operator == "!=" else ["!", *domain]
+        return [("credit_dispute_ids", "any", [("state", "in", OPEN_STATES), ("id", operator, value)])]
+
+    def action_credit_register_dispute(self):
+        """"Register dispute" on invoices: a new dispute for their debtor (one debtor at a time)."""
+        return self.env["credit.dispute"]._credit_action_register(self.commercial_partner_id, self)
+
+    def action_credit_open_disputes(self):
+        self.ensure_one()
+        return self.env["credit.dispute"]._credit_action_list(self.credit_dispute_ids)

@@ -1,0 +1,495 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount, format_date
+
+CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "E-mail"),
+    ("whatsapp", "WhatsApp"),
+    ("portal", "Portal"),
+    ("letter", "Letter"),
+    ("other", "Other"),
+]
+OPEN_STATES = ("new", "in_progress")
+
+
+class CreditDispute(models.Model):
+    """A debtor's complaint about one or more invoices: pauses their follow-up until it is solved."""
+
+    _name = "credit.dispute"
+    _description = "Dispute"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Debtor",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+        check_company=True,
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "credit_dispute_account_move_rel",
+        "dispute_id",
+        "move_id",
+        string="Invoices",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    category_id = fields.Many2one(
+        "credit.issue.category",
+        string="Category",
+        tracking=True,
+        check_company=True,
+        help="Empty: the dispute still has to be qualified (e.g. it came in by e-mail).",
+    )
+    to_qualify = fields.Boolean(compute="_compute_to_qualify", store=True)
+    description = fields.Html(sanitize=True)
+    channel = fields.Selection(CHANNELS, string="Received by", required=True, default="phone")
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("in_progress", "In progress"),
+            ("resolved", "Resolved"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="new",
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False)]",
+        check_company=True,
+    )
+    date_open = fields.Date(string="Opened on", required=True, default=fields.Date.context_today, copy=False)
+    date_deadline = fields.Date(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Opened on + the category's time to resolve.",
+    )
+    date_closed = fields.Date(string="Closed on", readonly=True, copy=False)
+    is_overdue = fields.Boolean(string="Past deadline", compute="_compute_is_overdue", search="_search_is_overdue")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_disputed = fields.Monetary(
+        string="Disputed amount",
+        compute="_compute_amount_disputed",
+        store=True,
+        readonly=False,
+        help="Defaults to the open amount of the invoices; lower it when only part is disputed.",
+    )
+    amount_residual = fields.Monetary(string="Open amount", compute="_compute_invoice_summary", compute_sudo=True)
+    invoice_names = fields.Char(string="Invoice numbers", compute="_compute_invoice_summary", compute_sudo=True)
+    invoice_table = fields.Html(string="Invoice details", compute="_compute_invoice_summary", compute_sudo=True)
+    resolution_note = fields.Html(string="Resolution", sanitize=True, copy=False)
+    pauses_followup = fields.Boolean(compute="_compute_pauses_followup")
+
+    @api.depends("category_id")
+    def _compute_to_qualify(self):
+        for dispute in self:
+            dispute.to_qualify = not dispute.category_id
+
+    @api.depends("category_id", "date_open")
+    def _compute_date_deadline(self):
+        for dispute in self:
+            if dispute.category_id and dispute.date_open:
+                dispute.date_deadline = dispute.date_open + timedelta(days=dispute.category_id.resolve_days)
+            elif not dispute.date_deadline:
+                dispute.date_deadline = False
+
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            dispute.is_overdue = (
+                dispute.state in OPEN_STATES and bool(dispute.date_deadline) and dispute.date_deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Past deadline."))
+        domain = [
+            ("state", "in", OPEN_STATES),
+            ("date_deadline", "<", fields.Date.context_today(self)),
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.depends("move_ids")
+    def _compute_amount_disputed(self):
+        for dispute in self:
+            dispute.amount_disputed = sum(dispute.sudo().move_ids.mapped("amount_residual"))
+
+    @api.depends("move_ids", "move_ids.amount_residual")
+    def _compute_invoice_summary(self):
+        # computed as superuser: a dispute resolver sees the disputed invoices' amounts, not the ledger
+        for dispute in self:
+            moves = dispute.move_ids.sorted(lambda m: (m.invoice_date_due or fields.Date.today(), m.id))
+            dispute.amount_residual = sum(moves.mapped("amount_residual"))
+            dispute.invoice_names = ", ".join(moves.mapped("name"))
+            rows = Markup("").join(
+                Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>")
+                % (
+                    move.name,
+                    format_date(self.env, move.invoice_date),
+                    format_date(self.env, move.invoice_date_due),
+                    format_amount(self.env, move.amount_total, move.currency_id),
+                    format_amount(self.env, move.amount_residual, move.currency_id),
+                )
+                for move in moves
+            )
+            dispute.invoice_table = (
+                Markup(
+                    "<table class='table table-sm o_credit_dispute_invoices'><thead><tr><th>%s</th><th>%s</th>"
+                    "<th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead>"
+                    "<tbody>%s</tbody></table>"
+                )
+                % (
+                    self.env._("Invoice"),
+                    self.env._("Date"),
+                    self.env._("Due"),
+                    self.env._("Total"),
+                    self.env._("Open"),
+                    rows,
+                )
+                if moves
+                else False
+            )
+
+    @api.depends("category_id", "category_id.pause_followup")
+    def _compute_pauses_followup(self):
+        for dispute in self:
+            # a dispute still to qualify pauses: nobody knows yet whether the debtor is right
+            dispute.pauses_followup = not dispute.category_id or dispute.category_id.pause_followup
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for dispute in self:
+            dispute.access_url = f"/my/credit/disputes/{dispute.id}"
+
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("move_ids", "partner_id")
+    def _check_invoices(self):
+        for dispute in self:
+            moves = dispute.sudo().move_ids
+            wrong = moves.filtered(
+                lambda m: m.move_type != "out_invoice"
+                or m.state != "posted"
+                or m.commercial_partner_id != dispute.partner_id.commercial_partner_id
+            )
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "A dispute covers posted customer invoices of its debtor only; not %(invoices)s.",
+                        invoices=", ".join(wrong.mapped("display_name")),
+                    )
+                )
+            if dispute.state in OPEN_STATES and dispute._origin.move_ids != moves:
+                closed = (moves - dispute._origin.move_ids).filtered(
+                    lambda m: m.payment_state not in ("not_paid", "partial")
+                )
+                if closed:
+                    raise ValidationError(
+                        self.env._(
+                            "Invoice %(invoices)s is already paid: it cannot be disputed.",
+                            invoices=", ".join(closed.mapped("name")),
+                        )
+                    )
+
+    @api.constrains("move_ids", "state")
+    def _check_one_open_dispute(self):
+        open_disputes = self.filtered(lambda d: d.state in OPEN_STATES)
+        if not open_disputes:
+            return
+        others = (
+            self.sudo()
+            .search(
+                [
+                    ("move_ids", "in", open_disputes.sudo().move_ids.ids),
+                    ("state", "in", OPEN_STATES),
+                    ("id", "not in", open_disputes.ids),
+                ]
+            )
+        )
+        for dispute in open_disputes:
+            for other in others:
+                shared = other.move_ids & dispute.sudo().move_ids
+                if shared:
+                    raise ValidationError(
+                        self.env._(
+                            "Invoice %(invoices)s already has an open dispute (%(dispute)s).",
+                            invoices=", ".join(shared.mapped("name")),
+                            dispute=other.name,
+                        )
+                    )
+
+    # ------------------------------------------------------------------ create / write
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("credit.dispute") or "/"
+                )
+            if not vals.get("user_id"):
+                vals["user_id"] = self._default_responsible(vals).id
+        disputes = super().create(vals_list)
+        disputes._credit_pause_invoices()
+        disputes._credit_post_opened()
+        disputes._credit_notify_responsible()
+        return disputes
+
+    def write(self, vals):
+        old_moves = {dispute: dispute.sudo().move_ids for dispute in self} if "move_ids" in vals else {}
+        old_users = {dispute: dispute.user_id for dispute in self} if "user_id" in vals else {}
+        result = super().write(vals)
+        if "move_ids" in vals:
+            for dispute, moves in old_moves.items():
+                removed = moves - dispute.sudo().move_ids
+                if removed:
+                    removed._credit_resume("dispute")
+        if {"move_ids", "category_id"} & set(vals):
+            self.filtered(lambda d: d.state in OPEN_STATES)._credit_pause_invoices()
+            # a category that does not pause (anymore) lets its invoices go on
+            self.filtered(lambda d: d.state in OPEN_STATES and not d.pauses_followup).sudo().move_ids._credit_resume(
+                "dispute"
+            )
+        if old_users:
+            changed = self.filtered(lambda d: d.user_id and d.user_id != old_users[d] and d.state in OPEN_STATES)
+            changed._credit_notify_responsible()
+        return result
+
+    @api.model
+    def _default_responsible(self, vals):
+        """The category's default responsible for the dispute about to be created from ``vals``, else the user."""
+        category = self.env["credit.issue.category"].browse(vals.get("category_id"))
+        move_ids = []
+        for command in vals.get("move_ids") or []:
+            if isinstance(command, (list, tuple)) and command[0] == 6:
+                move_ids += list(command[2])
+            elif isinstance(command, (list, tuple)) and command[0] == 4:
+                move_ids.append(command[1])
+            elif isinstance(command, int):
+                move_ids.append(command)
+        moves = self.env["account.move"].sudo().browse(move_ids)  # the salesperson of invoices a resolver may not read
+        user = category._default_responsible(moves) if category else self.env["res.users"]
+        return user or self.env.user
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_open(self):
+        if any(dispute.state in OPEN_STATES for dispute in self):
+            raise UserError(self.env._("Cancel a dispute before deleting it."))
+
+    # ------------------------------------------------------------------ pause / resume
+    def _credit_pause_invoices(self):
+        """Pause the invoices of open disputes whose category pauses follow-up (reason "dispute")."""
+        for dispute in self.filtered(lambda d: d.state in OPEN_STATES and d.pauses_followup):
+            moves = dispute.sudo().move_ids  # pausing is the dispute's own effect, also when a resolver opens it
+            moves.filtered(lambda m: m.credit_followup_state == "active")._credit_pause(
+                "dispute", note=self.env._("Dispute %(name)s", name=dispute.name)
+            )
+
+    def _credit_resume_invoices(self, mode="now", date=False):
+        """After the dispute ends: resume now, on ``date``, or keep the invoices paused (``mode='keep'``)."""
+        moves = self.sudo().move_ids.filtered(
+            lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute"
+        )
+        # invoices still covered by another open dispute stay paused
+        moves -= self.sudo().search([("id", "not in", self.ids), ("state", "in", OPEN_STATES)]).move_ids
+        if mode == "now" or (mode == "date" and date and date <= fields.Date.context_today(self)):
+            moves._credit_resume("dispute")
+        elif mode == "date":
+            # the engine resumes pauses the day after "paused until"
+            moves.write({"credit_pause_until": date - timedelta(days=1)})
+        return moves
+
+    # ------------------------------------------------------------------ state changes
+    def action_start(self):
+        self.filtered(lambda d: d.state == "new").write({"state": "in_progress"})
+
+    def action_close(self, state, note=False, resume="now", resume_date=False):
+        """Resolve or reject; the close wizard and the e-mail action links call this."""
+        if state not in ("resolved", "rejected"):
+            raise UserError(self.env._("A dispute is closed as resolved or rejected."))
+        if any(dispute.state not in OPEN_STATES for dispute in self):
+            raise UserError(self.env._("Only open disputes can be closed."))
+        if resume == "date" and not resume_date:
+            raise UserError(self.env._("Choose the date on which follow-up resumes."))
+        vals = {"state": state, "date_closed": fields.Date.context_today(self)}
+        if note:
+            vals["resolution_note"] = note
+        self.write(vals)
+        self._credit_post_closed()
+        self._credit_resume_invoices(resume, resume_date)
+        self.activity_ids.filtered(lambda a: a.activity_type_id == self._credit_activity_type()).action_feedback(
+            feedback=note or ""
+        )
+        return True
+
+    def action_cancel(self):
+        if any(dispute.state not in OPEN_STATES for dispute in self):
+            raise UserError(self.env._("Only open disputes can be cancelled."))
+        self.write({"state": "cancelled", "date_closed": fields.Date.context_today(self)})
+        self._credit_post_closed()
+        self._credit_resume_invoices("now")
+        self.activity_ids.filtered(lambda a: a.activity_type_id == self._credit_activity_type()).unlink()
+        return True
+
+    def action_reopen(self):
+        if any(dispute.state not in ("resolved", "rejected", "cancelled") for dispute in self):
+            raise UserError(self.env._("Only closed disputes can be reopened."))
+        self.write({"state": "in_progress", "date_closed": False})
+        self._credit_pause_invoices()
+        self._credit_notify_responsible()
+        return True
+
+    def action_open_close_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "credit.dispute.close",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Close dispute"),
+            "context": {
+                "default_dispute_id": self.id,
+                "default_state": self.env.context.get("close_state", "resolved"),
+            },
+        }
+
+    def action_open_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action.update({"domain": [("id", "in", self.move_ids.ids)], "context": {"create": False}})
+        return action
+
+    # ------------------------------------------------------------------ chatter & responsible
+    @api.model
+    def _credit_activity_type(self):
+        return self.env.ref("credit_dispute.mail_activity_type_credit_dispute")
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "state" in init_values and self.state in ("resolved", "rejected", "cancelled"):
+            return self.env.ref("credit_dispute.mt_credit_dispute_closed")
+        return super()._track_subtype(init_values)
+
+    def _credit_post_opened(self):
+        """"Dispute opened" on each invoice and the debtor: part of their contact history."""
+        subtype = self.env.ref("credit_dispute.mt_credit_dispute_opened")
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for dispute in self:
+            body = Markup("<p>%s</p>%s") % (
+                self.env._(
+                    "Dispute %(name)s opened (%(category)s, received by %(channel)s), responsible: %(user)s.",
+                    name=dispute.name,
+                    category=dispute.category_id.name or self.env._("to qualify"),
+                    channel=channels[dispute.channel],
+                    user=dispute.user_id.name or "-",
+                ),
+                dispute.description or "",
+            )
+            # the debtor's and invoices' chatter is written by the dispute, also when a resolver opens it
+            for record in [dispute.partner_id.sudo(), *dispute.sudo().move_ids]:
+                record.message_post(body=body, subtype_id=subtype.id, message_type="notification")
+
+    def _credit_post_closed(self):
+        subtype = self.env.ref("credit_dispute.mt_credit_dispute_closed")
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for dispute in self:
+            body = Markup("<p>%s</p>%s") % (
+                self.env._(
+                    "Dispute %(name)s %(state)s by %(user)s.",
+                    name=dispute.name,
+                    state=states[dispute.state].lower(),
+                    user=self.env.user.name,
+                ),
+                dispute.resolution_note or "",
+            )
+            for record in [dispute.partner_id.sudo(), *dispute.sudo().move_ids]:
+                record.message_post(body=body, subtype_id=subtype.id, message_type="notification")
+
+    def _credit_notify_responsible(self):
+        """An activity (one per dispute, reassigned, never duplicated) and an e-mail to the responsible."""
+        activity_type = self._credit_activity_type()
+        template = self.env.ref("credit_dispute.mail_template_credit_dispute_assigned")
+        for dispute in self.filtered("user_id"):
+            activity = dispute.activity_ids.filtered(lambda a, t=activity_type: a.activity_type_id == t)[:1]
+            summary = self.env._("Solve dispute %(name)s", name=dispute.name)
+            if activity:
+                activity.with_context(mail_activity_quick_update=True).write(
+                    {"user_id": dispute.user_id.id, "date_deadline": dispute.date_deadline or activity.date_deadline}
+                )
+            else:
+                dispute.with_context(mail_activity_quick_update=True).activity_schedule(
+                    activity_type_id=activity_type.id,
+                    user_id=dispute.user_id.id,
+                    date_deadline=dispute.date_deadline or fields.Date.context_today(self),
+                    summary=summary,
+                )
+            # the template is ours; rendering reads the invoices for the responsible's e-mail
+            template.sudo().send_mail(
+                dispute.id,
+                email_layout_xmlid="mail.mail_notification_light",
+                email_values={"recipient_ids": [(6, 0, dispute.user_id.partner_id.ids)]},
+            )
+
+    def _credit_responsible_email_links(self):
+        """Hook for the e-mail action links (Solved / Not solved yet / Reject): a list of (label, url)."""
+        self.ensure_one()
+        base = self.get_base_url()
+        return [(self.env._("Open the dispute"), f"{base}/odoo/credit.dispute/{self.id}")]
+
+    # ------------------------------------------------------------------ actions for other screens
+    @api.model
+    def _credit_action_register(self, partner, moves=None):
+        """A new dispute form for ``partner`` (and ``moves``), as a dialog."""
+        partner = partner.commercial_partner_id
+        if len(partner) != 1:
+            raise UserError(self.env._("Register a dispute for the invoices of one debtor at a time."))
+        context = {"default_partner_id": partner.id, "default_company_id": self.env.company.id}
+        if moves:
+            if len(moves.company_id) > 1:
+                raise UserError(self.env._("Register a dispute for the invoices of one company at a time."))
+            context.update(default_move_ids=[(6, 0, moves.ids)], default_company_id=moves.company_id.id)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(self.env.ref("credit_dispute.view_credit_dispute_form").id, "form")],
+            "target": "new",
+            "name": self.env._("Register dispute"),
+            "context": context,
+        }
+
+    @api.model
+    def _credit_action_list(self, disputes):
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_dispute.action_credit_dispute")
+        action["domain"] = [("id", "in", disputes.ids)]
+        action["context"] = {"create": False}
+        if len(disputes) == 1:
+            action.update({"view_mode": "form", "res_id": disputes.id, "views": [(False, "form")]})
+        return action
