@@ -148,7 +148,9 @@ class CreditDispute(models.Model):
             dispute.amount_residual = sum(moves.mapped("amount_residual"))
             dispute.invoice_names = ", ".join(moves.mapped("name"))
             rows = Markup("").join(
-                Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>")
+                Markup(
+                    "<tr><td>%s</td><td>%s</td><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
+                )
                 % (
                     move.name,
                     format_date(self.env, move.invoice_date),
@@ -192,10 +194,11 @@ class CreditDispute(models.Model):
     def _check_invoices(self):
         for dispute in self:
             moves = dispute.sudo().move_ids
+            debtor = dispute.partner_id.commercial_partner_id
             wrong = moves.filtered(
-                lambda m: m.move_type != "out_invoice"
-                or m.state != "posted"
-                or m.commercial_partner_id != dispute.partner_id.commercial_partner_id
+                lambda m, debtor=debtor: (
+                    m.move_type != "out_invoice" or m.state != "posted" or m.commercial_partner_id != debtor
+                )
             )
             if wrong:
                 raise ValidationError(
@@ -204,32 +207,29 @@ class CreditDispute(models.Model):
                         invoices=", ".join(wrong.mapped("display_name")),
                     )
                 )
-            if dispute.state in OPEN_STATES and dispute._origin.move_ids != moves:
-                closed = (moves - dispute._origin.move_ids).filtered(
-                    lambda m: m.payment_state not in ("not_paid", "partial")
+
+    def _check_invoices_open(self, moves):
+        """Only unpaid invoices can be added to a dispute (a paid one may stay on a dispute that covered it)."""
+        closed = moves.sudo().filtered(lambda m: m.payment_state not in ("not_paid", "partial"))
+        if closed:
+            raise ValidationError(
+                self.env._(
+                    "Invoice %(invoices)s is already paid: it cannot be disputed.",
+                    invoices=", ".join(closed.mapped("name")),
                 )
-                if closed:
-                    raise ValidationError(
-                        self.env._(
-                            "Invoice %(invoices)s is already paid: it cannot be disputed.",
-                            invoices=", ".join(closed.mapped("name")),
-                        )
-                    )
+            )
 
     @api.constrains("move_ids", "state")
     def _check_one_open_dispute(self):
         open_disputes = self.filtered(lambda d: d.state in OPEN_STATES)
         if not open_disputes:
             return
-        others = (
-            self.sudo()
-            .search(
-                [
-                    ("move_ids", "in", open_disputes.sudo().move_ids.ids),
-                    ("state", "in", OPEN_STATES),
-                    ("id", "not in", open_disputes.ids),
-                ]
-            )
+        others = self.sudo().search(
+            [
+                ("move_ids", "in", open_disputes.sudo().move_ids.ids),
+                ("state", "in", OPEN_STATES),
+                ("id", "not in", open_disputes.ids),
+            ]
         )
         for dispute in open_disputes:
             for other in others:
@@ -251,12 +251,11 @@ class CreditDispute(models.Model):
                 vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("credit.dispute") or "/"
-                )
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("credit.dispute") or "/"
             if not vals.get("user_id"):
                 vals["user_id"] = self._default_responsible(vals).id
         disputes = super().create(vals_list)
+        self._check_invoices_open(disputes.sudo().move_ids)
         disputes._credit_pause_invoices()
         disputes._credit_post_opened()
         disputes._credit_notify_responsible()
@@ -268,6 +267,7 @@ class CreditDispute(models.Model):
         result = super().write(vals)
         if "move_ids" in vals:
             for dispute, moves in old_moves.items():
+                self._check_invoices_open(dispute.sudo().move_ids - moves)
                 removed = moves - dispute.sudo().move_ids
                 if removed:
                     removed._credit_resume("dispute")
@@ -398,7 +398,7 @@ class CreditDispute(models.Model):
         return super()._track_subtype(init_values)
 
     def _credit_post_opened(self):
-        """"Dispute opened" on each invoice and the debtor: part of their contact history."""
+        """ "Dispute opened" on each invoice and the debtor: part of their contact history."""
         subtype = self.env.ref("credit_dispute.mt_credit_dispute_opened")
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for dispute in self:

@@ -60,7 +60,8 @@ class CreditIssueCategory(models.Model):
         data = self.env["ir.model.data"].sudo().search(
             [("module", "=", "credit_dispute"), ("model", "=", self._name)]
         )
-        return self.browse(data.mapped("res_id")).with_context(active_test=False).exists().sorted("sequence")
+        # sudo: the shipped records belong to the main company; they are templates for every other company
+        return self.sudo().browse(data.mapped("res_id")).with_context(active_test=False).exists().sorted("sequence")
 
     @api.model
     def _credit_ensure_company_categories(self, company, codes=None):
@@ -71,4 +72,4 @@ class CreditIssueCategory(models.Model):
             if template.code in existing or (codes is not None and template.code not in codes):
                 continue
             created |= template.copy({"company_id": company.id, "responsible_user_id": False, "active": True})
-        return created
+        return created.with_env(self.env)

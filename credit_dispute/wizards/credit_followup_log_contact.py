@@ -1,7 +1,13 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-CONTACT_TO_DISPUTE_CHANNEL = {"phone": "phone", "email": "email", "letter": "letter", "visit": "other", "other": "other"}
+CONTACT_TO_DISPUTE_CHANNEL = {
+    "phone": "phone",
+    "email": "email",
+    "letter": "letter",
+    "visit": "other",
+    "other": "other",
+}
 
 
 class CreditFollowupLogContact(models.TransientModel):
