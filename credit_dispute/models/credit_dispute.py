@@ -51,7 +51,6 @@ class CreditDispute(models.Model):
     )
     category_id = fields.Many2one(
         "credit.issue.category",
-        string="Category",
         tracking=True,
         check_company=True,
         help="Empty: the dispute still has to be qualified (e.g. it came in by e-mail).",
@@ -185,9 +184,10 @@ class CreditDispute(models.Model):
             dispute.pauses_followup = not dispute.category_id or dispute.category_id.pause_followup
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for dispute in self:
             dispute.access_url = f"/my/credit/disputes/{dispute.id}"
+        return result
 
     # ------------------------------------------------------------------ constraints
     @api.constrains("move_ids", "partner_id")

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 class CreditFollowupContact(models.Model):
     _inherit = "credit.followup.contact"
 
-    dispute_id = fields.Many2one("credit.dispute", string="Dispute", ondelete="set null", readonly=True)
+    dispute_id = fields.Many2one("credit.dispute", ondelete="set null", readonly=True)
 
     @api.model
     def _credit_contact_outcomes(self):

@@ -328,3 +328,19 @@ class TestDispute(CreditDisputeCommon):
         self.assertEqual(self.env["credit.dispute"].with_user(reporter).search([("id", "=", dispute.id)]), dispute)
         with self.assertRaises(AccessError):
             dispute.with_user(reporter).write({"state": "in_progress"})
+
+
+@tagged("post_install", "-at_install")
+class TestDisputeDemo(CreditDisputeCommon):
+    def test_demo_disputes_in_every_state(self):
+        """``make run`` shows disputes of several categories in every state, some past their deadline."""
+        company = self.env.ref("credit_followup.demo_company")
+        disputes = self.env["credit.dispute"].search([("company_id", "=", company.id)])
+        self.assertEqual(set(disputes.mapped("state")), {"new", "in_progress", "resolved", "rejected", "cancelled"})
+        self.assertGreaterEqual(len(disputes.category_id), 5)
+        self.assertTrue(disputes.filtered("to_qualify"))
+        self.assertGreaterEqual(len(disputes.filtered("is_overdue")), 2)
+        paused = disputes.filtered(lambda d: d.state in ("new", "in_progress") and d.pauses_followup).move_ids
+        self.assertEqual(set(paused.mapped("credit_followup_state")), {"paused"})
+        closed = disputes.filtered(lambda d: d.state in ("resolved", "rejected"))
+        self.assertTrue(all(closed.mapped("resolution_note")))

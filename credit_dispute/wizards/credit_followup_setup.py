@@ -34,7 +34,7 @@ class CreditFollowupSetup(models.TransientModel):
         return values
 
     def _credit_setup_apply(self):
-        super()._credit_setup_apply()
+        result = super()._credit_setup_apply()
         Category = self.env["credit.issue.category"].with_context(active_test=False)
         for company in self.category_line_ids.company_id:
             lines = self.category_line_ids.filtered(lambda line, c=company: line.company_id == c)
@@ -43,6 +43,7 @@ class CreditFollowupSetup(models.TransientModel):
             for category in Category.search([("company_id", "=", company.id), ("code", "in", lines.mapped("code"))]):
                 if category.active != (category.code in wanted):
                     category.active = category.code in wanted
+        return result
 
 
 class CreditFollowupSetupCategory(models.TransientModel):
@@ -53,4 +54,4 @@ class CreditFollowupSetupCategory(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True)
     code = fields.Char(required=True)
     name = fields.Char(string="Category", required=True)
-    applies = fields.Boolean(string="Applies")
+    applies = fields.Boolean()
