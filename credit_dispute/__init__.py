@@ -1,5 +1,6 @@
 from . import models
 from . import wizards
+from . import controllers
 
 
 def _credit_dispute_post_init(env):

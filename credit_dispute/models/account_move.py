@@ -1,6 +1,12 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from .credit_dispute import OPEN_STATES
+
+MERGE_WINDOW = timedelta(minutes=5)
+CONTACT_WINDOW = timedelta(minutes=10)
+TEXT_LIMIT = 4000
 
 
 class AccountMove(models.Model):
@@ -32,7 +38,11 @@ class AccountMove(models.Model):
     )
 
     def _credit_pause_reasons(self):
-        return [*super()._credit_pause_reasons(), ("dispute", self.env._("Dispute"))]
+        return [
+            *super()._credit_pause_reasons(),
+            ("dispute", self.env._("Dispute")),
+            ("reply", self.env._("Debtor's e-mail")),
+        ]
 
     @api.depends("credit_dispute_ids.state")
     def _compute_credit_dispute_id(self):
@@ -48,9 +58,13 @@ class AccountMove(models.Model):
         return [("credit_dispute_ids", "any", [("state", "in", OPEN_STATES), ("id", operator, value)])]
 
     def action_credit_register_dispute(self):
-        """"Register dispute" on invoices: a new dispute for their debtor (one debtor at a time)."""
+        """ "Register dispute" on invoices: a new dispute for their debtor (one debtor at a time)."""
         return self.env["credit.dispute"]._credit_action_register(self.commercial_partner_id, self)
 
     def action_credit_open_disputes(self):
         self.ensure_one()
         return self.env["credit.dispute"]._credit_action_list(self.credit_dispute_ids)
+
+    # ------------------------------------------------------------------ dossier
+    def action_credit_print_dossier(self):
+        return self.env.ref("credit_dispute.action_report_credit_dossier_move").report_action(self)

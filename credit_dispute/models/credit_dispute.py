@@ -1,10 +1,12 @@
+import threading
+from collections import Counter
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount, format_date, split_every
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -15,6 +17,10 @@ CHANNELS = [
     ("other", "Other"),
 ]
 OPEN_STATES = ("new", "in_progress")
+LINK_ACTIONS = ("solved", "not_solved", "reject")  # the one-click links in the responsible's e-mail
+
+
+BATCH_SIZE = 200
 
 
 class CreditDispute(models.Model):
@@ -132,7 +138,7 @@ class CreditDispute(models.Model):
             ("state", "in", OPEN_STATES),
             ("date_deadline", "<", fields.Date.context_today(self)),
         ]
-        return domain if (operator == "=") == value else ["!", *domain]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
 
     @api.depends("move_ids")
     def _compute_amount_disputed(self):
@@ -277,6 +283,9 @@ class CreditDispute(models.Model):
             self.filtered(lambda d: d.state in OPEN_STATES and not d.pauses_followup).sudo().move_ids._credit_resume(
                 "dispute"
             )
+        if "category_id" in vals:
+            # qualified in a category that does not pause: the debtor's other invoices held by its e-mail go on too
+            self.filtered(lambda d: d.state in OPEN_STATES and not d.pauses_followup)._credit_release_held("now")
         if old_users:
             changed = self.filtered(lambda d: d.user_id and d.user_id != old_users[d] and d.state in OPEN_STATES)
             changed._credit_notify_responsible()
@@ -324,7 +333,7 @@ class CreditDispute(models.Model):
         elif mode == "date":
             # the engine resumes pauses the day after "paused until"
             moves.write({"credit_pause_until": date - timedelta(days=1)})
-        return moves
+        return moves | self._credit_release_held(mode, date)
 
     # ------------------------------------------------------------------ state changes
     def action_start(self):
@@ -347,6 +356,10 @@ class CreditDispute(models.Model):
         self.activity_ids.filtered(lambda a: a.activity_type_id == self._credit_activity_type()).action_feedback(
             feedback=note or ""
         )
+        # the managers' escalation activities end with the dispute, also when its responsible closes it
+        self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == self._credit_escalation_activity_type()
+        ).action_feedback(feedback=note or "")
         return True
 
     def action_cancel(self):
@@ -356,6 +369,10 @@ class CreditDispute(models.Model):
         self._credit_post_closed()
         self._credit_resume_invoices("now")
         self.activity_ids.filtered(lambda a: a.activity_type_id == self._credit_activity_type()).unlink()
+        # sudo: the managers' escalation activities go too, also when the responsible cancels
+        self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == self._credit_escalation_activity_type()
+        ).unlink()
         return True
 
     def action_reopen(self):
@@ -457,11 +474,25 @@ class CreditDispute(models.Model):
                 email_values={"recipient_ids": [(6, 0, dispute.user_id.partner_id.ids)]},
             )
 
+    # ------------------------------------------------------------------ e-mail action links
+    def _credit_action_token(self, action, expiry=None):
+        return self.env["credit.dispute.token"]._credit_make(self, action, expiry=expiry)
+
+    def _credit_action_url(self, action, expiry=None):
+        return f"{self.get_base_url()}/credit/dispute/action/{self._credit_action_token(action, expiry=expiry)}"
+
     def _credit_responsible_email_links(self):
-        """Hook for the e-mail action links (Solved / Not solved yet / Reject): a list of (label, url)."""
+        """Signed one-click links for the responsible, before the link that opens the dispute in Odoo."""
         self.ensure_one()
-        base = self.get_base_url()
-        return [(self.env._("Open the dispute"), f"{base}/odoo/credit.dispute/{self.id}")]
+        links = [(self.env._("Open the dispute"), f"{self.get_base_url()}/odoo/credit.dispute/{self.id}")]
+        if not self.user_id or self.state not in OPEN_STATES:
+            return links
+        labels = {
+            "solved": self.env._("Solved"),
+            "not_solved": self.env._("Not solved yet"),
+            "reject": self.env._("Reject"),
+        }
+        return [(labels[action], self._credit_action_url(action)) for action in LINK_ACTIONS] + links
 
     # ------------------------------------------------------------------ actions for other screens
     @api.model
@@ -493,3 +524,270 @@ class CreditDispute(models.Model):
         if len(disputes) == 1:
             action.update({"view_mode": "form", "res_id": disputes.id, "views": [(False, "form")]})
         return action
+
+    # ------------------------------------------------------------------ SLA: remind until solved, escalate
+    sla_last_reminder_date = fields.Date(
+        string="Last reminder",
+        readonly=True,
+        copy=False,
+        help="When the responsible was last reminded of this dispute by the daily SLA check.",
+    )
+    sla_escalated_date = fields.Date(
+        string="Escalated on",
+        readonly=True,
+        copy=False,
+        help="When the dispute was escalated to the credit managers for being too long past its deadline.",
+    )
+
+    # ------------------------------------------------------------------ cron
+    @api.model
+    def _cron_remind_sla(self, date=None, companies=None):
+        """Daily cron: remind responsibles and escalate overdue disputes (of ``companies``, default all).
+
+        Returns how many disputes got a reminder before / after their deadline and how many were escalated.
+        """
+        today = fields.Date.to_date(date) or fields.Date.context_today(self)
+        companies = companies if companies is not None else self.env["res.company"].sudo().search([])
+        max_before = max(companies.mapped("credit_dispute_remind_before_days") or [0])
+        dispute_ids = self.search(
+            [
+                ("company_id", "in", companies.ids),
+                ("state", "in", OPEN_STATES),
+                ("date_deadline", "!=", False),
+                ("date_deadline", "<=", today + timedelta(days=max(max_before, 0))),
+            ],
+            order="company_id, id",
+        ).ids
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        counts = Counter()
+        done = 0
+        for batch in split_every(BATCH_SIZE, dispute_ids, self.browse):
+            for company, disputes in batch.grouped("company_id").items():
+                counts.update(disputes.with_company(company)._credit_sla_process(today))
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(dispute_ids) - done)
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # batch boundary
+        return {key: counts[key] for key in ("reminded_before", "reminded_after", "escalated")}
+
+    def _credit_sla_process(self, today):
+        """Send the reminders and escalations due on ``today`` for these disputes (of one company)."""
+        to_remind = {"before": self.browse(), "after": self.browse()}
+        to_escalate = self.browse()
+        for dispute in self:
+            kind = dispute._credit_sla_reminder_due(today)
+            if kind:
+                to_remind[kind] |= dispute
+            if dispute._credit_sla_escalation_due(today):
+                to_escalate |= dispute
+        to_remind["before"]._credit_sla_remind(today, before=True)
+        to_remind["after"]._credit_sla_remind(today, before=False)
+        to_escalate._credit_sla_escalate(today)
+        return Counter(
+            reminded_before=len(to_remind["before"]), reminded_after=len(to_remind["after"]), escalated=len(to_escalate)
+        )
+
+    def _credit_sla_reminder_due(self, today):
+        """``"before"``, ``"after"`` (the deadline) or ``False``: the reminder the responsible gets today."""
+        self.ensure_one()
+        if self.state not in OPEN_STATES or not self.date_deadline or not self.user_id:
+            return False
+        company = self.company_id
+        deadline = self.date_deadline
+        last = self.sla_last_reminder_date
+        if today <= deadline:
+            # never on the day of opening: the responsible was just told about the dispute
+            start = max(
+                deadline - timedelta(days=max(company.credit_dispute_remind_before_days, 0)),
+                self.date_open + timedelta(days=1),
+            )
+            if start <= today and not (last and last >= start):
+                return "before"
+            return False
+        every = company.credit_dispute_remind_days
+        if every > 0 and (today - max(last or deadline, deadline)).days >= every:
+            return "after"
+        return False
+
+    def _credit_sla_escalation_due(self, today):
+        self.ensure_one()
+        after = self.company_id.credit_dispute_escalate_days
+        if self.state not in OPEN_STATES or not self.date_deadline or after <= 0:
+            return False
+        escalate_on = self.date_deadline + timedelta(days=after)
+        # escalated before the deadline was moved: escalate again for the new one
+        return today >= escalate_on and not (self.sla_escalated_date and self.sla_escalated_date >= escalate_on)
+
+    # ------------------------------------------------------------------ reminders
+    def _credit_sla_remind(self, today, before):
+        """Update (or recreate) the responsible's "Solve dispute" activity and log the reminder in the chatter."""
+        if not self:
+            return
+        activity_type = self._credit_activity_type()
+        subtype = self.env.ref("credit_dispute.mt_credit_dispute_reminder")
+        for dispute in self:
+            user = dispute.user_id
+            # the reminder speaks the responsible's language
+            local = dispute.with_context(lang=user.lang or self.env.lang)
+            _ = local.env._
+            deadline = format_date(local.env, dispute.date_deadline)
+            if before:
+                summary = _("Dispute %(name)s: solve it by %(date)s", name=dispute.name, date=deadline)
+                line = _("Reminder sent to %(user)s: the deadline is %(date)s.", user=user.name, date=deadline)
+            else:
+                summary = _("Dispute %(name)s: past its deadline (%(date)s)", name=dispute.name, date=deadline)
+                line = _(
+                    "Reminder sent to %(user)s: the deadline (%(date)s) has passed.", user=user.name, date=deadline
+                )
+            vals = {
+                "user_id": user.id,
+                # before the deadline the activity is due on it; after, the reminder puts it on today's list
+                "date_deadline": dispute.date_deadline if before else today,
+                "summary": summary,
+                "note": local._credit_sla_note(),
+            }
+            activity = dispute.activity_ids.filtered(lambda a, t=activity_type: a.activity_type_id == t)
+            if activity:
+                activity.with_context(mail_activity_quick_update=True).write(vals)
+            else:  # the responsible deleted it, or marked it done without closing the dispute
+                dispute.with_context(mail_activity_quick_update=True).activity_schedule(
+                    activity_type_id=activity_type.id, **vals
+                )
+            # the chatter line notifies the responsible (inbox or queued e-mail, as they prefer)
+            dispute.with_context(mail_notify_force_send=False).message_post(
+                body=Markup("<p>%s</p>") % line,
+                subtype_id=subtype.id,
+                message_type="notification",
+                partner_ids=user.partner_id.ids,
+            )
+        self.write({"sla_last_reminder_date": today})
+
+    def _credit_sla_note(self):
+        """The activity's note: what the dispute is about and until when, in the env's language."""
+        self.ensure_one()
+        _ = self.env._
+        company = self.company_id
+        rows = [
+            (_("Debtor"), self.partner_id.sudo().display_name),
+            (_("Invoices"), self.invoice_names or "-"),
+            (_("Disputed amount"), format_amount(self.env, self.amount_disputed, self.currency_id)),
+            (_("Deadline"), format_date(self.env, self.date_deadline)),
+        ]
+        body = Markup("<br/>").join(Markup("%s: %s") % row for row in rows)
+        if company.credit_dispute_remind_days > 0:
+            footer = _(
+                "Until the dispute is closed you are reminded every %(days)s days after its deadline.",
+                days=company.credit_dispute_remind_days,
+            )
+        else:
+            footer = _("Close the dispute once it is solved.")
+        return Markup("<p>%s</p><p>%s</p>") % (body, footer)
+
+    # ------------------------------------------------------------------ escalation
+    @api.model
+    def _credit_escalation_activity_type(self):
+        return self.env.ref("credit_dispute.mail_activity_type_credit_dispute_escalated")
+
+    def _credit_sla_managers(self):
+        """The credit managers the dispute escalates to: those of its company, except its own responsible."""
+        self.ensure_one()
+        managers = (
+            self.env.ref("credit_followup.group_credit_manager")
+            .sudo()
+            .users.filtered(lambda u: u.active and not u.share and self.company_id in u.company_ids)
+        )
+        return (managers - self.user_id) or managers
+
+    def _credit_sla_escalate(self, today):
+        """One activity per credit manager (updated, never duplicated) and a chatter line naming them."""
+        if not self:
+            return
+        activity_type = self._credit_escalation_activity_type()
+        subtype = self.env.ref("credit_dispute.mt_credit_dispute_reminder")
+        for dispute in self:
+            managers = dispute._credit_sla_managers()
+            existing = dispute.activity_ids.filtered(lambda a, t=activity_type: a.activity_type_id == t)
+            for manager in managers:
+                local = dispute.with_context(lang=manager.lang or self.env.lang)
+                vals = {
+                    "user_id": manager.id,
+                    "date_deadline": today,
+                    "summary": local.env._(
+                        "Escalated: dispute %(name)s is past its deadline (%(date)s)",
+                        name=dispute.name,
+                        date=format_date(local.env, dispute.date_deadline),
+                    ),
+                    "note": Markup("<p>%s</p>%s")
+                    % (
+                        local.env._("Responsible: %(user)s", user=dispute.user_id.name or "-"),
+                        local._credit_sla_note(),
+                    ),
+                }
+                activity = existing.filtered(lambda a, m=manager: a.user_id == m)[:1]
+                if activity:
+                    activity.with_context(mail_activity_quick_update=True).write(vals)
+                else:
+                    dispute.with_context(mail_activity_quick_update=True).activity_schedule(
+                        activity_type_id=activity_type.id, **vals
+                    )
+            lang = dispute.company_id.partner_id.lang or self.env.lang
+            _ = dispute.with_context(lang=lang).env._
+            if managers:
+                line = _(
+                    "Escalated to the credit managers %(managers)s: still open after its deadline of %(date)s "
+                    "(responsible: %(user)s).",
+                    managers=", ".join(managers.mapped("name")),
+                    date=format_date(dispute.with_context(lang=lang).env, dispute.date_deadline),
+                    user=dispute.user_id.name or "-",
+                )
+            else:
+                line = _("To escalate, but the company has no credit manager.")
+            dispute.with_context(mail_notify_force_send=False).message_post(
+                body=Markup("<p>%s</p>") % line,
+                subtype_id=subtype.id,
+                message_type="notification",
+                partner_ids=managers.partner_id.ids,
+            )
+        self.write({"sla_escalated_date": today})
+
+    # ------------------------------------------------------------------ e-mail in: held invoices, inbox
+    credit_held_move_ids = fields.Many2many(
+        "account.move",
+        "credit_dispute_held_move_rel",
+        "dispute_id",
+        "move_id",
+        string="Also held",
+        readonly=True,
+        copy=False,
+        help="Other open invoices of the debtor that wait while this dispute is open: the company pauses all "
+        "follow-up of a debtor who wrote to accounts receivable.",
+    )
+    credit_mail_ids = fields.Many2many(
+        "credit.mail.inbox",
+        "credit_mail_inbox_dispute_rel",
+        "dispute_id",
+        "inbox_id",
+        string="E-mails",
+        readonly=True,
+        copy=False,
+    )
+
+    def _credit_release_held(self, mode="now", date=False):
+        """Resume the invoices these disputes held (reason "reply"), unless another open dispute holds them."""
+        held = self.sudo().credit_held_move_ids.filtered(  # the dispute's own effect, whoever closes it
+            lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "reply"
+        )
+        if not held:
+            return held
+        others = self.sudo().search([("id", "not in", self.ids), ("state", "in", OPEN_STATES)])
+        held -= others.credit_held_move_ids | others.move_ids
+        if mode == "now" or (mode == "date" and date and date <= fields.Date.context_today(self)):
+            held._credit_resume("reply")
+        elif mode == "date":
+            # the engine resumes pauses the day after "paused until"
+            held.write({"credit_pause_until": fields.Date.subtract(date, days=1)})
+        return held
+
+    # ------------------------------------------------------------------ dossier
+    def action_credit_print_dossier(self):
+        return self.env.ref("credit_dispute.action_report_credit_dossier_dispute").report_action(self)

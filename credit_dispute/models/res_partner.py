@@ -1,15 +1,19 @@
+from datetime import timedelta
+
 from odoo import fields, models
 
 from .credit_dispute import OPEN_STATES
+
+MERGE_WINDOW = timedelta(minutes=5)
+CONTACT_WINDOW = timedelta(minutes=10)
+TEXT_LIMIT = 4000
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     credit_dispute_ids = fields.One2many("credit.dispute", "partner_id", string="Disputes")
-    credit_open_dispute_count = fields.Integer(
-        string="Open disputes", compute="_compute_credit_open_dispute_count"
-    )
+    credit_open_dispute_count = fields.Integer(string="Open disputes", compute="_compute_credit_open_dispute_count")
 
     def _compute_credit_open_dispute_count(self):
         commercial = self.commercial_partner_id
@@ -28,3 +32,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         disputes = self.env["credit.dispute"].search([("partner_id", "=", self.commercial_partner_id.id)])
         return self.env["credit.dispute"]._credit_action_list(disputes)
+
+    # ------------------------------------------------------------------ dossier
+    def action_credit_print_dossier(self):
+        return self.env.ref("credit_dispute.action_report_credit_dossier").report_action(self.commercial_partner_id)

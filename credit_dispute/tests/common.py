@@ -13,9 +13,7 @@ class CreditDisputeCommon(CreditFollowupCommon):
         cls.env["ir.module.module"]._load_module_terms(["credit_dispute"], ["nl_NL"], overwrite=True)
         Category = cls.env["credit.issue.category"]
         Category._credit_ensure_company_categories(cls.company)
-        cls.categories = {
-            c.code: c for c in Category.search([("company_id", "=", cls.company.id)])
-        }
+        cls.categories = {c.code: c for c in Category.search([("company_id", "=", cls.company.id)])}
         cls.resolver = new_test_user(
             cls.env,
             login="resolver_rita",

@@ -65,7 +65,8 @@ class CreditFollowupContact(models.Model):
                     date=format_date(self.env, contact.promise_id.date),
                 )
             body = Markup("<p>%s</p>%s") % (text, contact.note or "")
-            for record in [contact.partner_id, *contact.move_ids]:
+            # sudo on the debtor: registering a contact must not need the right to edit contacts (partners)
+            for record in [contact.partner_id.sudo(), *contact.move_ids]:
                 record.message_post(
                     body=body, subtype_id=subtype.id, message_type="comment", author_id=contact.user_id.partner_id.id
                 )

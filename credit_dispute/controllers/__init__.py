@@ -1,0 +1,2 @@
+from . import resolve
+from . import api

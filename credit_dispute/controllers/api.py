@@ -1,0 +1,691 @@
+"""CRM API: JSON over HTTP under /credit/api/v1/, authenticated with Odoo user API keys.
+
+Every request runs as the key's user, so every read is limited by that user's access rights,
+record rules and companies. The OpenAPI 3.1 document (``openapi.json`` next to this file) is the
+contract: request bodies and query parameters are validated against it.
+"""
+
+import copy
+import functools
+import json
+import logging
+import re
+from datetime import UTC
+from pathlib import Path
+from urllib.parse import urlencode
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from odoo import fields, http
+from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import float_round, html2plaintext, plaintext2html
+
+from ..models.credit_dispute import OPEN_STATES
+
+_logger = logging.getLogger(__name__)
+
+API = "/credit/api/v1"
+SPEC_FILE = Path(__file__).with_name("openapi.json")
+SPEC_URI = "urn:credit-api:openapi"
+MAX_ID = 2**31 - 1  # PostgreSQL integer ids
+BEARER_RE = re.compile(r"^bearer\s+(\S+)\s*$", re.IGNORECASE)
+
+# Enumerations of the document that follow selection fields, so a module adding a channel or an
+# outcome keeps the document (and the request validation) right: (JSON pointer, model, field, nullable).
+SELECTION_ENUMS = [
+    ("/paths/~1disputes/get/parameters/0/schema/items/enum", "credit.dispute", "state", False),
+    ("/components/schemas/DisputeRef/properties/state/enum", "credit.dispute", "state", False),
+    ("/components/schemas/Dispute/properties/state/enum", "credit.dispute", "state", False),
+    ("/components/schemas/Dispute/properties/channel/enum", "credit.dispute", "channel", False),
+    ("/components/schemas/DisputeCreate/properties/channel/enum", "credit.dispute", "channel", False),
+    ("/components/schemas/Contact/properties/channel/enum", "credit.followup.contact", "channel", False),
+    ("/components/schemas/ContactCreate/properties/channel/enum", "credit.followup.contact", "channel", False),
+    ("/components/schemas/Contact/properties/outcome/enum", "credit.followup.contact", "outcome", False),
+    ("/components/schemas/ContactCreate/properties/outcome/enum", "credit.followup.contact", "outcome", False),
+    ("/components/schemas/Promise/properties/state/enum", "credit.followup.promise", "state", False),
+    ("/components/schemas/FollowupStatus/properties/state/enum", "account.move", "credit_followup_state", True),
+    (
+        "/components/schemas/PartnerSummary/properties/followup_status/enum",
+        "res.partner",
+        "credit_followup_status",
+        True,
+    ),
+]
+
+
+class ApiError(Exception):
+    """An error answered as JSON: ``{"error": code, "message": ..., "field": ...}``."""
+
+    CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 500: "server_error"}
+
+    def __init__(self, status, message, field=None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+
+
+@functools.cache
+def _spec_file():
+    return json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+
+
+def _pointer_parent(document, pointer):
+    *parents, last = [part.replace("~1", "/").replace("~0", "~") for part in pointer.lstrip("/").split("/")]
+    node = document
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node, last
+
+
+def openapi_document(env):
+    """The OpenAPI document, with the enumerations of selection fields as installed."""
+    document = copy.deepcopy(_spec_file())
+    for pointer, model, field_name, nullable in SELECTION_ENUMS:
+        if model not in env:
+            continue
+        parent, key = _pointer_parent(document, pointer)
+        values = list(env[model]._fields[field_name].get_values(env))
+        parent[key] = [*values, None] if nullable else values
+    return document
+
+
+def _resolve(document, node):
+    """Follow a local ``$ref`` (``#/components/...``) of the document."""
+    while isinstance(node, dict) and "$ref" in node:
+        parent, key = _pointer_parent(document, node["$ref"].removeprefix("#"))
+        node = parent[key]
+    return node
+
+
+def schema_validator(document, schema):
+    """A JSON Schema 2020-12 validator for ``schema``, whose ``$ref``s point into ``document``."""
+    registry = Registry().with_resource(SPEC_URI, Resource.from_contents(document, default_specification=DRAFT202012))
+    return Draft202012Validator(
+        {"$ref": f"{SPEC_URI}#{schema['$ref'][1:]}"} if "$ref" in schema else {"$id": SPEC_URI + "/inline", **schema},
+        registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def _error_field(error):
+    """The name of the field a jsonschema error is about, as ``invoice_ids[1]`` or ``partner_id``."""
+    path = list(error.absolute_path)
+    message = error.message
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [name for name in error.validator_value if name not in error.instance]
+        if missing:
+            path.append(missing[0])
+            message = "is required"
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties", {}))
+        extra = sorted(name for name in error.instance if name not in known)
+        if extra:
+            path.append(extra[0])
+            message = "unknown field"
+    field = ""
+    for part in path:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+    return field or None, message
+
+
+def _json(data, status=200, headers=None):
+    return request.make_json_response(data, status=status, headers=headers)
+
+
+def _error_response(error):
+    headers = [("WWW-Authenticate", 'Bearer realm="credit-api"')] if error.status == 401 else None
+    body = {"error": ApiError.CODES[error.status], "message": error.message, "field": error.field}
+    return _json(body, status=error.status, headers=headers)
+
+
+def _date(value):
+    return fields.Date.to_string(value) if value else None
+
+
+def _datetime(value):
+    return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def _amount(value, currency):
+    return float_round(value or 0.0, precision_rounding=currency.rounding) if currency else float(value or 0.0)
+
+
+def _named(record):
+    return {"id": record.id, "name": record.display_name or ""} if record else None
+
+
+def _plain(html):
+    return html2plaintext(html) if html else None
+
+
+def api_route(path, methods, write=False):
+    """An API endpoint: authenticates the key, parses the query, answers errors as JSON.
+
+    A GET that meets a record the user may not read answers 404 (never 403: no leak of existence);
+    a POST answers 403 when the user's rights do not allow the operation.
+    """
+
+    def decorator(func):
+        def wrapper(self, **kwargs):
+            method = request.httprequest.method.lower()
+            try:
+                self._authenticate()
+                document = openapi_document(request.env)
+                query = self._parse_query(document, path, method)
+                path_args = {k: v for k, v in kwargs.items() if f"<int:{k}>" in path}
+                if any(not 0 < value <= MAX_ID for value in path_args.values()):
+                    raise ApiError(404, request.env._("Not found."))  # not a database id
+                return func(self, document, query, **path_args)
+            except ApiError as error:
+                return _error_response(error)
+            except (AccessError, MissingError) as error:
+                if write:  # the first paragraph: what is refused, without record ids and user id
+                    message = (error.args[0] if error.args else "") or "Forbidden"
+                    return _error_response(ApiError(403, message.split("\n\n")[0]))
+                return _error_response(ApiError(404, request.env._("Not found.")))
+            except (UserError, ValidationError) as error:
+                return _error_response(ApiError(400, error.args[0] if error.args else "Bad request"))
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise  # Odoo retries the whole request
+            except Exception:
+                _logger.exception("CRM API: unexpected error on %s %s", method.upper(), request.httprequest.path)
+                return _error_response(ApiError(500, "Internal server error."))
+
+        # the endpoint's name and doc, not its signature: the wrapper takes the query string as **kwargs
+        wrapper.__name__, wrapper.__qualname__, wrapper.__doc__ = func.__name__, func.__qualname__, func.__doc__
+        return http.route(
+            f"{API}{path}",
+            type="http",
+            auth="none",
+            methods=methods,
+            csrf=False,
+            save_session=False,
+            readonly=not write,
+        )(wrapper)
+
+    return decorator
+
+
+class CreditApi(http.Controller):
+    # ------------------------------------------------------------------ plumbing
+    def _authenticate(self):
+        """Run the request as the user of the bearer API key (401 without a valid one)."""
+        env = request.env
+        match = BEARER_RE.match(request.httprequest.headers.get("Authorization", ""))
+        if not match:
+            raise ApiError(401, env._("Send an API key as 'Authorization: Bearer <key>'."))
+        try:
+            uid = env["res.users.apikeys"]._check_credentials(scope="rpc", key=match.group(1))
+        except AccessDenied:
+            uid = None
+        # the key's user decides the language and time zone of the answer; no other data is read
+        user = env["res.users"].sudo().browse(uid).exists() if uid else env["res.users"]
+        if not user or user.share:
+            raise ApiError(401, env._("Invalid, expired or revoked API key."))
+        # allowed companies default to all the user's companies (no allowed_company_ids in the context)
+        request.update_env(user=user.id, context={"lang": user.lang, "tz": user.tz}, su=False)
+
+    def _parse_query(self, document, path, method):
+        """The query parameters of the operation, typed and checked against their schema (400 naming them)."""
+        operation = document["paths"][path.replace("<int:", "{").replace(">", "}")][method]
+        args = request.httprequest.args
+        values = {}
+        for parameter in (_resolve(document, p) for p in operation.get("parameters", [])):
+            if parameter["in"] != "query":
+                continue
+            name, schema = parameter["name"], _resolve(document, parameter["schema"])
+            raw = args.get(name)
+            if raw is None or raw == "":
+                if "default" in schema:
+                    values[name] = copy.deepcopy(schema["default"])
+                continue
+            value = self._coerce(raw, schema, name)
+            error = best_match(schema_validator(document, schema).iter_errors(value))
+            if error:
+                raise ApiError(400, f"{name}: {error.message}", name)
+            values[name] = value
+        return values
+
+    def _coerce(self, raw, schema, name):
+        kind = schema.get("type")
+        if kind == "array":
+            return [self._coerce(part.strip(), schema.get("items", {}), name) for part in raw.split(",")]
+        if kind == "integer":
+            try:
+                return int(raw)
+            except ValueError:
+                raise ApiError(400, request.env._("%(name)s: not an integer", name=name), name) from None
+        if kind == "boolean":
+            if raw.lower() in ("true", "1"):
+                return True
+            if raw.lower() in ("false", "0"):
+                return False
+            raise ApiError(400, request.env._("%(name)s: use true or false", name=name), name)
+        return raw
+
+    def _json_body(self, document, path, method):
+        """The request body, parsed and validated against the operation's request schema."""
+        raw = request.httprequest.get_data(as_text=False)
+        try:
+            body = json.loads(raw or b"null", parse_constant=self._reject_constant)
+        except ValueError as error:
+            raise ApiError(400, request.env._("The body is not valid JSON: %(error)s", error=error)) from None
+        operation = document["paths"][path][method]
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        error = best_match(schema_validator(document, schema).iter_errors(body))
+        if error:
+            field, message = _error_field(error)
+            raise ApiError(400, f"{field}: {message}" if field else message, field)
+        return body
+
+    @staticmethod
+    def _reject_constant(name):
+        raise ValueError(f"{name} is not allowed")
+
+    @staticmethod
+    def _readable(model, record_id):
+        """The record if it exists and the user may read it (rights, rules, companies), else empty."""
+        record = request.env[model].browse(int(record_id)).exists()  # JSON Schema takes 7.0 for an integer
+        return record if record and record.has_access("read") else record.browse()
+
+    def _get_or_404(self, model, record_id, domain=None):
+        record = self._readable(model, record_id)
+        if not record or (domain and not record.filtered_domain(domain)):
+            raise ApiError(404, request.env._("Not found."))
+        return record
+
+    def _body_partner(self, partner_id):
+        partner = self._readable("res.partner", partner_id)
+        if not partner:
+            raise ApiError(400, request.env._("partner_id: no partner %(id)s", id=partner_id), "partner_id")
+        return partner.commercial_partner_id
+
+    def _body_invoices(self, invoice_ids, partner, open_only):
+        """Invoices of the body: readable posted customer invoices of ``partner``, of one company."""
+        env = request.env
+        moves = env["account.move"]
+        for index, move_id in enumerate(invoice_ids):
+            field = f"invoice_ids[{index}]"
+            move = self._readable("account.move", move_id)
+            if not move:
+                raise ApiError(400, env._("%(field)s: no invoice %(id)s", field=field, id=move_id), field)
+            if move.move_type != "out_invoice" or move.state != "posted":
+                raise ApiError(
+                    400,
+                    env._("%(field)s: %(name)s is not a posted customer invoice", field=field, name=move.name),
+                    field,
+                )
+            if move.commercial_partner_id != partner:
+                raise ApiError(
+                    400,
+                    env._(
+                        "%(field)s: %(name)s is not an invoice of %(partner)s",
+                        field=field,
+                        name=move.name,
+                        partner=partner.display_name,
+                    ),
+                    field,
+                )
+            if open_only and move.payment_state not in ("not_paid", "partial"):
+                raise ApiError(400, env._("%(field)s: %(name)s is already paid", field=field, name=move.name), field)
+            moves |= move
+        if len(moves.company_id) > 1:
+            raise ApiError(400, env._("invoice_ids: the invoices belong to different companies"), "invoice_ids")
+        return moves
+
+    def _body_category(self, code, company, field="category"):
+        if not code:
+            return request.env["credit.issue.category"]
+        category = request.env["credit.issue.category"].search(
+            [("code", "=", code), ("company_id", "=", company.id)], limit=1
+        )
+        if not category:
+            raise ApiError(
+                400, request.env._("%(field)s: unknown issue category %(code)r", field=field, code=code), field
+            )
+        return category
+
+    def _check_no_open_dispute(self, moves):
+        # the dispute's own constraint looks at all disputes (sudo), also those of other responsibles
+        disputed = (
+            request.env["credit.dispute"].sudo().search([("move_ids", "in", moves.ids), ("state", "in", OPEN_STATES)])
+        )
+        shared = moves & disputed.move_ids
+        if shared:
+            raise ApiError(
+                400,
+                request.env._(
+                    "invoice_ids: %(names)s already has an open dispute", names=", ".join(shared.mapped("name"))
+                ),
+                "invoice_ids",
+            )
+
+    @staticmethod
+    def _check_create_right(model):
+        if not request.env[model].has_access("create"):
+            raise ApiError(403, request.env._("Your access rights do not allow this operation."))
+
+    @staticmethod
+    def _page(query, total, items, path):
+        limit, offset = query["limit"], query["offset"]
+        following = None
+        if offset + limit < total:
+            args = request.httprequest.args.to_dict()
+            args.update(limit=limit, offset=offset + limit)
+            following = f"{API}{path}?{urlencode(args)}"
+        return {"total": total, "limit": limit, "offset": offset, "next": following, "items": items}
+
+    # ------------------------------------------------------------------ serializers
+    @staticmethod
+    def _step(step):
+        return {"id": step.id, "name": step.name, "channel": step.channel} if step else None
+
+    @staticmethod
+    def _dispute_ref(dispute):
+        return {"id": dispute.id, "reference": dispute.name, "state": dispute.state} if dispute else None
+
+    @staticmethod
+    def _invoice_refs(moves):
+        return [{"id": move.id, "number": move.name} for move in moves]
+
+    def _invoice(self, move):
+        currency = move.currency_id
+        disputes = request.env["credit.dispute"]
+        if disputes.has_access("read"):
+            disputes = disputes.search([("move_ids", "in", move.ids), ("state", "in", OPEN_STATES)], limit=1)
+        today = fields.Date.context_today(move)
+        return {
+            "id": move.id,
+            "number": move.name,
+            "partner": _named(move.commercial_partner_id),
+            "company": _named(move.company_id),
+            "invoice_date": _date(move.invoice_date),
+            "due_date": _date(move.invoice_date_due),
+            "days_overdue": (today - move.invoice_date_due).days if move.invoice_date_due else 0,
+            "currency": currency.name,
+            "amount_total": _amount(move.amount_total, currency),
+            "amount_open": _amount(move.amount_residual, currency),
+            "payment_state": move.payment_state,
+            "followup": {
+                "state": move.credit_followup_state or None,
+                "pause_reason": move.credit_pause_reason or None,
+                "paused_until": _date(move.credit_pause_until),
+                "last_step": self._step(move.credit_followup_step_id),
+                "last_date": _date(move.credit_followup_date),
+                "next_step": self._step(move.credit_followup_next_step_id),
+                "next_action_date": _date(move.credit_followup_next_date),
+            },
+            "dispute": self._dispute_ref(disputes),
+        }
+
+    def _message(self, message):
+        # author names as the chatter shows them: the message is readable, its author may be of another company
+        author = message.author_id.sudo()
+        return {
+            "id": message.id,
+            "date": _datetime(message.date),
+            "message_type": message.message_type,
+            "subtype": {"id": message.subtype_id.id, "name": message.subtype_id.sudo().name}
+            if message.subtype_id
+            else None,
+            "author": {"id": author.id, "name": author.display_name or ""} if author else None,
+            "email_from": message.email_from or None,
+            "subject": message.subject or None,
+            "body": message.body or "",
+            "body_text": html2plaintext(message.body or ""),
+            "attachment_count": len(message.attachment_ids),
+        }
+
+    def _dispute(self, dispute):
+        currency = dispute.currency_id
+        category = dispute.category_id
+        return {
+            "id": dispute.id,
+            "reference": dispute.name,
+            "state": dispute.state,
+            "partner": _named(dispute.partner_id),
+            "company": _named(dispute.company_id),
+            "category": {"id": category.id, "code": category.code, "name": category.name} if category else None,
+            "channel": dispute.channel,
+            "description": _plain(dispute.description),
+            "responsible": _named(dispute.user_id),
+            "date_open": _date(dispute.date_open),
+            "date_deadline": _date(dispute.date_deadline),
+            "date_closed": _date(dispute.date_closed),
+            "is_overdue": dispute.is_overdue,
+            "currency": currency.name,
+            "amount_disputed": _amount(dispute.amount_disputed, currency),
+            "amount_open": _amount(dispute.amount_residual, currency),
+            # the disputed invoices' numbers, as the dispute form shows them (invoice_names is computed as
+            # superuser) also to a resolver who may not read invoices
+            "invoices": self._invoice_refs(dispute.sudo().move_ids.sorted("id")),
+        }
+
+    def _contact(self, contact):
+        promise = contact.promise_id
+        return {
+            "id": contact.id,
+            "partner": _named(contact.partner_id),
+            "company": _named(contact.company_id),
+            "date": _datetime(contact.date),
+            "channel": contact.channel,
+            "direction": contact.direction,
+            "outcome": contact.outcome,
+            "note": _plain(contact.note),
+            "logged_by": _named(contact.user_id),
+            "invoices": self._invoice_refs(contact.move_ids.sorted("id")),
+            "promise": {
+                "id": promise.id,
+                "date": _date(promise.date),
+                "amount": _amount(promise.amount, promise.currency_id),
+                "currency": promise.currency_id.name,
+                "state": promise.state,
+                "grace_until": _date(promise.grace_until),
+            }
+            if promise
+            else None,
+            "dispute": self._dispute_ref(contact.dispute_id),
+        }
+
+    # ------------------------------------------------------------------ endpoints
+    @api_route("/invoices/<int:invoice_id>", ["GET"])
+    def invoice_status(self, document, query, invoice_id):
+        move = self._get_or_404("account.move", invoice_id, [("move_type", "=", "out_invoice")])
+        return _json(self._invoice(move))
+
+    @api_route("/invoices/<int:invoice_id>/history", ["GET"])
+    def invoice_history(self, document, query, invoice_id):
+        move = self._get_or_404("account.move", invoice_id, [("move_type", "=", "out_invoice")])
+        subtypes = request.env["mail.message.subtype"]._credit_subtypes()
+        domain = [
+            ("model", "=", "account.move"),
+            ("res_id", "=", move.id),
+            "|",
+            ("subtype_id", "in", subtypes.ids),
+            ("message_type", "=", "email"),  # incoming e-mail
+        ]
+        Message = request.env["mail.message"]
+        total = Message.search_count(domain)
+        messages = Message.search(domain, limit=query["limit"], offset=query["offset"], order="date desc, id desc")
+        items = [self._message(message) for message in messages]
+        return _json(self._page(query, total, items, f"/invoices/{move.id}/history"))
+
+    @api_route("/partners/<int:partner_id>/summary", ["GET"])
+    def partner_summary(self, document, query, partner_id):
+        env = request.env
+        partner = self._get_or_404("res.partner", partner_id).commercial_partner_id
+        if not partner.has_access("read") or not env["account.move"].has_access("read"):
+            raise ApiError(404, env._("Not found."))  # amounts and status come from invoices
+        company = env.company
+        if query.get("company_id"):
+            company = env.user.company_ids.filtered(lambda c: c.id == query["company_id"])
+            if not company:
+                raise ApiError(400, env._("company_id: not one of your companies"), "company_id")
+        partner = partner.with_company(company)
+        disputes = env["credit.dispute"].with_company(company).browse()
+        if disputes.has_access("read"):
+            disputes = disputes.search(
+                [("partner_id", "=", partner.id), ("state", "in", OPEN_STATES), ("company_id", "=", company.id)]
+            )
+        promises = None
+        Promise = env["credit.followup.promise"]
+        if Promise.has_access("read"):
+            rows = Promise._read_group(
+                [("partner_id", "=", partner.id), ("company_id", "=", company.id)], ["state"], ["__count"]
+            )
+            counts = dict(rows)
+            promises = {state: counts.get(state, 0) for state in ("open", "kept", "broken", "cancelled")}
+        risk = None
+        if "credit_risk_score" in partner._fields:
+            try:
+                risk = partner.credit_risk_score
+            except AccessError:
+                risk = None  # the field may be restricted to some groups
+            risk = None if risk is None or risk is False else float(risk)
+        currency = partner.credit_currency_id or company.currency_id
+        return _json(
+            {
+                "id": partner.id,
+                "name": partner.display_name,
+                "company": _named(company),
+                "currency": currency.name,
+                "amount_due": _amount(partner.credit_amount_due, currency),
+                "amount_overdue": _amount(partner.credit_amount_overdue, currency),
+                "followup_status": partner.credit_followup_status or None,
+                "next_action_date": _date(partner.credit_next_action_date),
+                "current_step": self._step(partner.credit_current_step_id),
+                "risk_score": risk,
+                "open_disputes": {"count": len(disputes), "items": [self._dispute_ref(d) for d in disputes]},
+                "promises": promises,
+                "broken_promise_count": partner.credit_broken_promise_count,
+            }
+        )
+
+    @api_route("/disputes", ["GET"])
+    def dispute_list(self, document, query):
+        domain = [("state", "in", query["state"])]
+        if query.get("partner_id"):
+            domain.append(("partner_id", "parent_of", query["partner_id"]))
+        if query.get("category"):
+            domain.append(("category_id.code", "=", query["category"]))
+        if "overdue" in query:
+            past_deadline = [
+                ("state", "in", OPEN_STATES),
+                ("date_deadline", "<", fields.Date.context_today(request.env.user)),
+            ]
+            if query["overdue"]:
+                domain += past_deadline
+            else:  # closed, without a deadline (to qualify) or not past it
+                domain += [
+                    "|",
+                    "|",
+                    ("state", "not in", OPEN_STATES),
+                    ("date_deadline", "=", False),
+                    ("date_deadline", ">=", past_deadline[1][2]),
+                ]
+        Dispute = request.env["credit.dispute"]
+        if not Dispute.has_access("read"):
+            return _json(self._page(query, 0, [], "/disputes"))
+        total = Dispute.search_count(domain)
+        disputes = Dispute.search(domain, limit=query["limit"], offset=query["offset"], order="date_open desc, id desc")
+        return _json(self._page(query, total, [self._dispute(d) for d in disputes], "/disputes"))
+
+    @api_route("/disputes/<int:dispute_id>", ["GET"])
+    def dispute_get(self, document, query, dispute_id):
+        return _json(self._dispute(self._get_or_404("credit.dispute", dispute_id)))
+
+    @api_route("/disputes", ["POST"], write=True)
+    def dispute_create(self, document, query):
+        env = request.env
+        body = self._json_body(document, "/disputes", "post")
+        partner = self._body_partner(body["partner_id"])
+        moves = self._body_invoices(body["invoice_ids"], partner, open_only=True)
+        company = moves.company_id
+        category = self._body_category(body.get("category"), company)
+        self._check_no_open_dispute(moves)
+        self._check_create_right("credit.dispute")
+        with env.cr.savepoint():  # nothing half-written when the dispute is refused
+            dispute = (
+                env["credit.dispute"]
+                .with_company(company)
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "move_ids": [(6, 0, moves.ids)],
+                        "category_id": category.id,
+                        "channel": body.get("channel", "other"),
+                        "description": plaintext2html(body["description"]) if body.get("description") else False,
+                    }
+                )
+            )
+        location = f"{API}/disputes/{dispute.id}"
+        return _json(self._dispute(dispute), status=201, headers=[("Location", location)])
+
+    @api_route("/contacts", ["POST"], write=True)
+    def contact_create(self, document, query):
+        env = request.env
+        body = self._json_body(document, "/contacts", "post")
+        outcome = body["outcome"]
+        partner = self._body_partner(body["partner_id"])
+        moves = self._body_invoices(body.get("invoice_ids", []), partner, open_only=outcome in ("promise", "dispute"))
+        company = moves.company_id or env.company
+        vals = {
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "move_ids": [(6, 0, moves.ids)],
+            "channel": body["channel"],
+            "direction": body.get("direction", "out"),
+            "outcome": outcome,
+            "note": plaintext2html(body["note"]) if body.get("note") else False,
+        }
+        if outcome == "promise":
+            promise_date = fields.Date.to_date(body["promise_date"])
+            if promise_date < fields.Date.context_today(partner):
+                raise ApiError(400, env._("promise_date: the promised date cannot be in the past"), "promise_date")
+            amount = body.get("promise_amount") or sum(moves.mapped("amount_residual"))
+            vals.update(promise_date=promise_date, promise_amount=amount)
+        if outcome == "dispute":
+            vals["dispute_category_id"] = self._body_category(body.get("category"), company).id
+            self._check_no_open_dispute(moves)
+        self._check_create_right("credit.followup.log.contact")
+        with env.cr.savepoint():  # nothing half-written when the contact is refused
+            # the log-contact wizard holds the logic (promise, dispute, chatter posts): the API reuses it
+            wizard = env["credit.followup.log.contact"].with_company(company).create(vals)
+            wizard.action_confirm()
+        # The contact just created: newest one of this user for this debtor. Transactions are REPEATABLE
+        # READ, so a contact another request commits meanwhile is not visible here.
+        contact = env["credit.followup.contact"].search(
+            [("partner_id", "=", partner.id), ("create_uid", "=", env.uid)], order="id desc", limit=1
+        )
+        location = f"{API}/contacts/{contact.id}"
+        return _json(self._contact(contact), status=201, headers=[("Location", location)])
+
+    @http.route(f"{API}/openapi.json", type="http", auth="none", methods=["GET"], csrf=False, save_session=False)
+    def openapi(self, **kwargs):
+        # the document is public (it describes the API, no data): read the selections as superuser
+        document = openapi_document(request.env(su=True))
+        document["servers"] = [{"url": request.httprequest.url_root.rstrip("/") + API}]
+        return _json(document)
+
+    @http.route(
+        [f"{API}", f"{API}/<path:rest>"],
+        type="http",
+        auth="none",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        csrf=False,
+        save_session=False,
+    )
+    def not_found(self, rest=None, **kwargs):
+        """Any other path under the API: a JSON 404 (after authentication), never an HTML page."""
+        try:
+            self._authenticate()
+        except ApiError as error:
+            return _error_response(error)
+        return _error_response(ApiError(404, request.env._("No such endpoint.")))

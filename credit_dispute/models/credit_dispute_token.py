@@ -1,0 +1,109 @@
+import hashlib
+import re
+import time
+
+from odoo import api, fields, models
+from odoo.tools.misc import consteq
+from odoo.tools.misc import hmac as hmac_tool
+
+from .credit_dispute import LINK_ACTIONS, OPEN_STATES
+
+TOKEN_SCOPE = "credit_dispute.action"
+DEFAULT_VALID_DAYS = 14
+# <dispute id>.<action>.<responsible id>.<expiry, unix time>.<HMAC-SHA256, hex>
+TOKEN_RE = re.compile(r"^([1-9]\d{0,9})\.(solved|not_solved|reject)\.([1-9]\d{0,9})\.(\d{1,12})\.([0-9a-f]{64})$")
+
+
+class CreditDisputeToken(models.Model):
+    """The e-mail action links of a dispute ("Solved", "Not solved yet", "Reject").
+
+    A link carries a token signed with HMAC-SHA256 over the dispute, the action, the responsible and the
+    expiry, keyed with the database secret; nothing is stored when it is sent. A record of this model is
+    a token that was used: a link works once.
+    """
+
+    _name = "credit.dispute.token"
+    _description = "Used dispute action link"
+    _order = "id desc"
+    _rec_name = "dispute_id"
+
+    token_hash = fields.Char(required=True, readonly=True, index=True, help="SHA-256 of the link's signature.")
+    dispute_id = fields.Many2one("credit.dispute", required=True, readonly=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="dispute_id.company_id", store=True, index=True)
+    action = fields.Selection(
+        [("solved", "Solved"), ("not_solved", "Not solved yet"), ("reject", "Reject")],
+        required=True,
+        readonly=True,
+    )
+    user_id = fields.Many2one("res.users", string="Used by", required=True, readonly=True, ondelete="cascade")
+    date = fields.Datetime(string="Used on", required=True, readonly=True, default=fields.Datetime.now)
+
+    _sql_constraints = [
+        ("token_hash_unique", "UNIQUE(token_hash)", "This link was already used."),
+    ]
+
+    # ------------------------------------------------------------------ signing
+    @api.model
+    def _credit_valid_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("credit_dispute.link_valid_days")
+        try:
+            days = int(value or DEFAULT_VALID_DAYS)
+        except ValueError:
+            days = DEFAULT_VALID_DAYS
+        return max(days, 1)
+
+    @api.model
+    def _credit_signature(self, dispute_id, action, user_id, expiry):
+        # sudo: the key is the database secret, which only the superuser may read
+        return hmac_tool(self.env(su=True), TOKEN_SCOPE, (int(dispute_id), action, int(user_id), int(expiry)))
+
+    @api.model
+    def _credit_make(self, dispute, action, expiry=None):
+        """The token of ``action`` on ``dispute`` for its current responsible, valid until ``expiry`` (unix time)."""
+        dispute.ensure_one()
+        if action not in LINK_ACTIONS:
+            raise ValueError(f"Unknown dispute link action {action!r}")
+        if expiry is None:
+            expiry = int(time.time()) + self._credit_valid_days() * 86400
+        expiry = int(expiry)
+        user_id = dispute.user_id.id
+        signature = self._credit_signature(dispute.id, action, user_id, expiry)
+        return f"{dispute.id}.{action}.{user_id}.{expiry}.{signature}"
+
+    # ------------------------------------------------------------------ checking
+    @api.model
+    def _credit_check(self, token):
+        """Check ``token``; changes nothing.
+
+        Returns a dict: ``error`` (False, ``invalid``, ``expired``, ``used``, ``reassigned`` or ``closed``),
+        and once the signature is right also ``dispute`` (as superuser: the caller is anonymous), ``action``,
+        ``user`` and ``token_hash``.
+        """
+        match = TOKEN_RE.match(token or "")
+        if not match:
+            return {"error": "invalid"}
+        dispute_id, action, user_id, expiry, signature = match.groups()
+        expected = self._credit_signature(dispute_id, action, user_id, expiry)
+        if not consteq(signature, expected):
+            return {"error": "invalid"}
+        # sudo: the signature proves the link was sent for this dispute; the visitor is not logged in
+        dispute = self.env["credit.dispute"].sudo().browse(int(dispute_id)).exists()
+        if not dispute:
+            return {"error": "invalid"}
+        token_hash = hashlib.sha256(expected.encode()).hexdigest()
+        result = {
+            "error": False,
+            "dispute": dispute,
+            "action": action,
+            "user": self.env["res.users"].sudo().browse(int(user_id)),
+            "token_hash": token_hash,
+        }
+        if self.sudo().search_count([("token_hash", "=", token_hash)], limit=1):
+            result["error"] = "used"
+        elif int(expiry) < time.time():
+            result["error"] = "expired"
+        elif dispute.user_id.id != int(user_id):
+            result["error"] = "reassigned"
+        elif dispute.state not in OPEN_STATES:
+            result["error"] = "closed"
+        return result

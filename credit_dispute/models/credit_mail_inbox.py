@@ -1,0 +1,586 @@
+"""The accounts-receivable mailbox: every e-mail sent to a company's AR alias.
+
+The mail gateway creates one ``credit.mail.inbox`` record per conversation (``message_new``);
+later mails of the same conversation (replies to our acknowledgement) land on it through
+``message_update``. Right after the gateway posted a mail on the record, it is matched to a
+debtor and registered on the invoices concerned (``_credit_process_incoming``):
+
+1. a reply to one of our reminders (``In-Reply-To`` / ``References`` = a reminder's Message-Id
+   kept in ``credit.followup.log.message_id``): the reminded invoices;
+2. else a sender address of exactly one debtor's contact in the company: the invoices whose
+   numbers the mail mentions, else those of the last reminder the debtor got;
+3. else invoice numbers of one debtor in the subject or the body.
+
+Unmatched mail stays "to triage" until a credit manager links it (``credit.mail.link``).
+"""
+
+import re
+
+from markupsafe import Markup
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize, html2plaintext
+from odoo.tools.mail import parse_contact_from_email, unfold_references
+
+from .credit_dispute import OPEN_STATES
+
+# Precedence values of mailing lists and auto-responders (RFC 2076, RFC 3834 §2)
+AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
+AUTOMATIC_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "List-Id", "List-Unsubscribe")
+# senders that are machines: never acknowledged
+SYSTEM_LOCALPARTS = {"mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply"}
+# an invoice number: starts with a letter or digit, ends with a digit (INV/2026/00012, F2026-0042)
+INVOICE_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{2,62}[0-9]")
+MAX_TOKENS = 300
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
+
+
+class CreditMailInbox(models.Model):
+    """One conversation received on the accounts-receivable alias, matched to a debtor or to triage."""
+
+    _name = "credit.mail.inbox"
+    _description = "Incoming credit e-mail"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _primary_email = "email_from"
+
+    name = fields.Char(string="Subject", required=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
+    )
+    date = fields.Datetime(string="Received", required=True, readonly=True, default=fields.Datetime.now)
+    email_from = fields.Char(string="From", readonly=True)
+    email_normalized = fields.Char(
+        string="Sender address", compute="_compute_email_normalized", store=True, index="btree_not_null"
+    )
+    author_id = fields.Many2one("res.partner", string="Sender", readonly=True)
+    preview = fields.Char(readonly=True)
+    state = fields.Selection(
+        [("new", "To triage"), ("linked", "Linked"), ("ignored", "Ignored")],
+        required=True,
+        default="new",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    partner_id = fields.Many2one("res.partner", string="Debtor", readonly=True, index=True, check_company=True)
+    move_ids = fields.Many2many(
+        "account.move",
+        "credit_mail_inbox_account_move_rel",
+        "inbox_id",
+        "move_id",
+        string="Invoices",
+        readonly=True,
+        check_company=True,
+    )
+    dispute_ids = fields.Many2many(
+        "credit.dispute",
+        "credit_mail_inbox_dispute_rel",
+        "inbox_id",
+        "dispute_id",
+        string="Disputes",
+        readonly=True,
+        check_company=True,
+    )
+    user_id = fields.Many2one("res.users", string="Handled by", readonly=True)
+    match_method = fields.Selection(
+        [
+            ("reply", "Reply to a reminder"),
+            ("sender", "Known sender"),
+            ("invoice", "Invoice number"),
+            ("manual", "Linked by hand"),
+        ],
+        string="Matched by",
+        readonly=True,
+    )
+    automatic_reason = fields.Char(
+        string="Automatic e-mail",
+        readonly=True,
+        help="Why this e-mail was sent by a machine (auto-reply, bounce, mailing list): it is registered but opens "
+        "no dispute, pauses nothing and gets no acknowledgement.",
+    )
+    message_ref = fields.Char(string="Message-Id", readonly=True, index="btree_not_null", copy=False)
+    mail_references = fields.Text(string="References", readonly=True, copy=False)
+    thread_ref = fields.Char(
+        string="Conversation",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="Message-Id of the first e-mail of the conversation: one acknowledgement per conversation.",
+    )
+    ack_message_ref = fields.Char(
+        string="Acknowledgement Message-Id", readonly=True, index="btree_not_null", copy=False
+    )
+    ack_date = fields.Datetime(string="Acknowledged on", readonly=True, copy=False)
+
+    @api.depends("email_from")
+    def _compute_email_normalized(self):
+        for inbox in self:
+            inbox.email_normalized = email_normalize(inbox.email_from or "") or False
+
+    # ------------------------------------------------------------------ mail gateway
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A new conversation on the AR alias; the alias gives the company (``alias_defaults``)."""
+        values = dict(custom_values or {})
+        refs = unfold_references(msg_dict.get("references") or "") or unfold_references(
+            msg_dict.get("in_reply_to") or ""
+        )
+        text = html2plaintext(msg_dict.get("body") or "").strip()
+        values.update(
+            {
+                "name": msg_dict.get("subject") or self.env._("(no subject)"),
+                "email_from": msg_dict.get("email_from") or False,
+                "author_id": msg_dict.get("author_id") or False,
+                "message_ref": msg_dict.get("message_id") or False,
+                "mail_references": " ".join(refs) or False,
+                "thread_ref": (refs[0] if refs else msg_dict.get("message_id")) or False,
+                "date": msg_dict.get("date") or fields.Datetime.now(),
+                "automatic_reason": self.env.context.get("credit_mail_automatic") or False,
+                "preview": " ".join(text.split())[:200] or False,
+            }
+        )
+        return super().message_new(msg_dict, custom_values=values)
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if self.env.context.get("credit_mail_gateway") and message.message_type == "email":
+            self.with_context(credit_mail_gateway=False)._credit_process_incoming(
+                message, self.env.context.get("credit_mail_automatic") or False
+            )
+        return result
+
+    @api.model
+    def _credit_automatic_reason(self, email_message, message_dict):
+        """Why a raw e-mail was sent by a machine (auto-reply, bounce, list), or False (RFC 3834)."""
+        auto_submitted = (email_message.get("Auto-Submitted") or "").strip().lower()
+        if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
+            return f"Auto-Submitted: {auto_submitted}"
+        for header in AUTOMATIC_HEADERS:
+            if email_message.get(header) is not None:
+                return f"{header}: {email_message.get(header)}".strip()
+        precedence = (email_message.get("Precedence") or "").strip().lower()
+        if precedence in AUTOMATIC_PRECEDENCE:
+            return f"Precedence: {precedence}"
+        return_path = email_message.get("Return-Path")
+        if return_path is not None and str(return_path).strip() in ("<>", ""):
+            return "Return-Path: <>"
+        email = email_normalize(message_dict.get("email_from") or "") or ""
+        if email.split("@")[0] in SYSTEM_LOCALPARTS:
+            return f"From: {email}"
+        return False
+
+    def _credit_process_incoming(self, message, automatic=False):
+        """Match the e-mail the gateway just posted and register it (or leave it to triage)."""
+        self.ensure_one()
+        # the mail gateway: matching reads invoices, logs and partners of the alias' company only
+        inbox = self.sudo().with_company(self.company_id).with_context(mail_create_nosubscribe=True)
+        if message.message_id != inbox.message_ref:
+            # a later e-mail of a conversation we already know (e.g. a reply to our acknowledgement)
+            if inbox.state == "linked":
+                inbox._credit_register(message, automatic=automatic, acknowledge=False)
+            return
+        match = inbox._credit_match(message)
+        if match:
+            partner, moves, method = match
+            inbox._credit_link(partner, moves, method, inbox._credit_incoming_messages(), acknowledge=True)
+
+    # ------------------------------------------------------------------ matching
+    def _credit_incoming_messages(self):
+        return self.message_ids.filtered(lambda m: m.message_type == "email").sorted("id")
+
+    def _credit_match(self, message):
+        """(commercial partner, invoices, method) for the first e-mail, or None: triage."""
+        self.ensure_one()
+        company = self.company_id
+        refs = unfold_references(self.mail_references or "")[-32:]
+        if refs:
+            logs = self.env["credit.followup.log"].search(
+                [("message_id", "in", refs), ("company_id", "=", company.id)], order="id desc"
+            )
+            if logs:
+                partner = logs[0].partner_id.commercial_partner_id
+                return (
+                    partner,
+                    logs.filtered(lambda log: log.partner_id.commercial_partner_id == partner).move_id,
+                    "reply",
+                )
+        mentioned = self._credit_mentioned_invoices(message)
+        partners = self._credit_sender_partners()
+        if len(partners) > 1:
+            partners = (partners & mentioned.commercial_partner_id) or partners.filtered(
+                lambda p: self.env["account.move"].search_count(self._credit_open_invoice_domain(p), limit=1)
+            )
+        if len(partners) == 1:
+            moves = mentioned.filtered(lambda m: m.commercial_partner_id == partners)
+            return partners, moves or self._credit_last_reminded(partners), "sender"
+        if not partners and len(mentioned.commercial_partner_id) == 1:
+            return mentioned.commercial_partner_id, mentioned, "invoice"
+        return None
+
+    def _credit_open_invoice_domain(self, partner):
+        return [
+            ("commercial_partner_id", "=", partner.id),
+            ("company_id", "=", self.company_id.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+        ]
+
+    def _credit_mentioned_invoices(self, message):
+        """Customer invoices of the company whose number appears in the subject or the body."""
+        text = f"{message.subject or self.name or ''}\n{html2plaintext(message.body or '')}"[:100000]
+        tokens = set()
+        for token in INVOICE_TOKEN_RE.findall(text):
+            tokens.update({token, token.upper()})
+            if len(tokens) >= MAX_TOKENS:
+                break
+        if not tokens:
+            return self.env["account.move"]
+        return self.env["account.move"].search(
+            [
+                ("name", "in", list(tokens)),
+                ("company_id", "=", self.company_id.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+            ]
+        )
+
+    def _credit_sender_partners(self):
+        """Debtors (commercial partners) with a contact at the sender's address, in this company."""
+        if not self.email_normalized:
+            return self.env["res.partner"]
+        contacts = self.env["res.partner"].search(
+            [
+                ("email_normalized", "=", self.email_normalized),
+                ("company_id", "in", [False, self.company_id.id]),
+                ("partner_share", "=", True),  # not our own employees
+            ]
+        )
+        own = self.env["res.company"].search([]).partner_id
+        return contacts.commercial_partner_id - own
+
+    def _credit_last_reminded(self, partner):
+        """The still open invoices of the last reminder e-mail the debtor got from this company."""
+        Log = self.env["credit.followup.log"]
+        last = Log.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", self.company_id.id),
+                ("message_id", "!=", False),
+                ("state", "=", "done"),
+            ],
+            order="date desc, id desc",
+            limit=1,
+        )
+        if not last:
+            return self.env["account.move"]
+        moves = Log.search([("message_id", "=", last.message_id)]).move_id
+        return moves.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
+
+    def _credit_suggestion(self):
+        """What the link wizard proposes: a debtor and invoices found in the e-mail, if any."""
+        self.ensure_one()
+        messages = self._credit_incoming_messages()
+        mentioned = self._credit_mentioned_invoices(messages[:1]) if messages else self.env["account.move"]
+        partners = self._credit_sender_partners() or mentioned.commercial_partner_id
+        partner = partners[:1] if len(partners) == 1 else self.env["res.partner"]
+        return partner, mentioned.filtered(lambda m: m.commercial_partner_id == partner)
+
+    # ------------------------------------------------------------------ registration
+    def _credit_link(self, partner, moves, method, messages, acknowledge=True):
+        """Link the conversation to ``partner`` (and ``moves``) and register ``messages`` there."""
+        self.ensure_one()
+        partner = partner.commercial_partner_id
+        self.write(
+            {
+                "state": "linked",
+                "partner_id": partner.id,
+                "move_ids": [(6, 0, moves.ids)],
+                "match_method": method,
+                "user_id": self.company_id._credit_mail_handler(partner).id,
+            }
+        )
+        self._credit_register(messages, automatic=self.automatic_reason, acknowledge=acknowledge)
+
+    def _credit_register(self, messages, automatic=False, acknowledge=True):
+        """Post ``messages`` on the debtor and each invoice; unless automatic: open or update the dispute,
+        pause follow-up, acknowledge."""
+        self.ensure_one()
+        subtype = self.env.ref("credit_dispute.mt_credit_email_in")
+        for message in messages:
+            self._credit_copy_message(message, [self.partner_id, *self.move_ids], subtype)
+        Dispute = self.env["credit.dispute"]
+        domain = [("state", "in", OPEN_STATES), ("partner_id", "=", self.partner_id.id)]
+        existing = Dispute.search(
+            [*domain, "|", ("move_ids", "in", self.move_ids.ids), ("id", "in", self.dispute_ids.ids)]
+        )
+        new = Dispute
+        if not automatic:
+            open_moves = self.move_ids.filtered(
+                lambda m: m.state == "posted" and m.payment_state in OPEN_PAYMENT_STATES
+            )
+            uncovered = open_moves - existing.move_ids
+            # a dispute to qualify for open invoices nobody handles yet, or for an e-mail about no invoice in
+            # particular; about paid invoices only, the e-mail is registered and that is all
+            if uncovered or not (existing or self.move_ids):
+                new = Dispute.create(self._credit_dispute_vals(uncovered))
+        for dispute in existing | new:
+            for message in messages:
+                # the responsible of an open dispute hears about the debtor's new e-mail
+                notify = dispute.user_id.partner_id if dispute in existing and not automatic else None
+                self._credit_copy_message(message, [dispute], subtype, notify=notify)
+        self.dispute_ids = [(4, dispute.id) for dispute in existing | new]
+        if automatic:
+            return
+        self._credit_pause_followup(new, existing | new)
+        if acknowledge:
+            self._credit_acknowledge(existing | new)
+
+    def _credit_dispute_vals(self, moves):
+        return {
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "move_ids": [(6, 0, moves.ids)],
+            "channel": "email",
+            "user_id": self.user_id.id or self.company_id._credit_mail_handler(self.partner_id).id,
+            "description": Markup("<p>%s</p>")
+            % self.env._("E-mail from %(sender)s: %(subject)s", sender=self.email_from or "-", subject=self.name),
+        }
+
+    def _credit_copy_message(self, message, records, subtype, notify=None):
+        """``message`` (an incoming e-mail) as an e-mail on each of ``records``, each with its own attachments.
+
+        With ``notify`` (partners), it is posted the usual way so that they hear about it.
+        """
+        reply_to = self.env["credit.followup.engine"]._credit_reply_to(self.company_id)
+        vals_list = []
+        posted = self.env["mail.message"]
+        for record in records:
+            attachments = message.attachment_ids.copy({"res_model": record._name, "res_id": record.id})
+            vals = {
+                "body": message.body,
+                "subject": message.subject or self.name,
+                "message_type": "email",
+                "subtype_id": subtype.id,
+                "author_id": message.author_id.id,
+                "email_from": message.email_from,
+                "reply_to": reply_to,
+                "date": message.date,
+            }
+            if notify:
+                posted |= record.message_post(attachment_ids=attachments.ids, partner_ids=notify.ids, **vals)
+            else:
+                vals_list.append(
+                    {
+                        **vals,
+                        "model": record._name,
+                        "res_id": record.id,
+                        "record_name": record.display_name,
+                        "attachment_ids": [(6, 0, attachments.ids)],
+                    }
+                )
+        return posted | self.env["mail.message"].create(vals_list)
+
+    def _credit_pause_followup(self, new_disputes, disputes):
+        """The company's choice (``credit_reply_pause_mode``) on top of the dispute's own pause."""
+        company = self.company_id
+        mode = company.credit_reply_pause_mode
+        if mode == "hold":
+            # only the dispute just opened: a qualified dispute keeps its own pause
+            until = fields.Date.context_today(self) + company._credit_reply_hold_delta()
+            held = new_disputes.move_ids.filtered(
+                lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute"
+            )
+            held.write({"credit_pause_until": until})
+        elif mode == "partner" and disputes:
+            others = self.env["account.move"].search(
+                [*self._credit_open_invoice_domain(self.partner_id), ("credit_followup_state", "=", "active")]
+            )
+            others -= disputes.move_ids
+            dispute = new_disputes[:1] or disputes[:1]
+            paused = others._credit_pause(
+                "reply", note=self.env._("E-mail from the debtor (dispute %(name)s)", name=dispute.name)
+            )
+            if paused:
+                dispute.credit_held_move_ids = [(4, move.id) for move in paused]
+
+    # ------------------------------------------------------------------ acknowledgement
+    def _credit_ack_blocked(self):
+        """Why no acknowledgement goes out, or False: machines, our own addresses, once per conversation."""
+        self.ensure_one()
+        if not self.company_id.credit_mail_ack:
+            return "disabled"
+        if self.automatic_reason:
+            return "automatic"
+        if self.ack_date:
+            return "acknowledged"
+        if self._credit_is_own_address(self.email_normalized):
+            return "own address"
+        refs = set(unfold_references(self.mail_references or "")) | {self.thread_ref, self.message_ref}
+        refs.discard(False)
+        if refs and self.search_count(
+            [
+                ("id", "!=", self.id),
+                ("ack_date", "!=", False),
+                "|",
+                "|",
+                ("thread_ref", "in", list(refs)),
+                ("message_ref", "in", list(refs)),
+                ("ack_message_ref", "in", list(refs)),
+            ],
+            limit=1,
+        ):
+            return "conversation acknowledged"
+        return False
+
+    @api.model
+    def _credit_is_own_address(self, email):
+        """An address of ours (companies, aliases, alias domains, internal users) or a machine: never answered."""
+        email = email_normalize(email or "")
+        if not email:
+            return True
+        localpart, _at, domain = email.partition("@")
+        if localpart in SYSTEM_LOCALPARTS:
+            return True
+        if domain in self.env["mail.alias.domain"].search([]).mapped("name"):
+            return True
+        if email in [email_normalize(e) for e in self.env["res.company"].search([]).mapped("email") if e]:
+            return True
+        if self.env["mail.alias"].search_count([("alias_full_name", "=", email)], limit=1):
+            return True
+        return bool(
+            self.env["res.users"]
+            .with_context(active_test=False)
+            .search_count([("share", "=", False), ("partner_id.email_normalized", "=", email)], limit=1)
+        )
+
+    def _credit_acknowledge(self, disputes):
+        """Send "we received your message, NAME is handling it" in the sender's language, once per conversation."""
+        self.ensure_one()
+        if self._credit_ack_blocked():
+            return False
+        if disputes.user_id:
+            self.user_id = disputes.user_id[:1]
+        template = self.env.ref("credit_dispute.mail_template_credit_mail_ack")
+        subject = template._render_field("subject", self.ids, compute_lang=True)[self.id]
+        body = template._render_field("body_html", self.ids, compute_lang=True)[self.id]
+        company = self.company_id
+        reply_to = self.env["credit.followup.engine"]._credit_reply_to(company)
+        message = self.env["mail.message"].create(
+            {
+                "model": self._name,
+                "res_id": self.id,
+                "record_name": self.display_name,
+                "body": body,
+                "subject": subject,
+                "message_type": "auto_comment",
+                "subtype_id": self.env.ref("credit_dispute.mt_credit_email_ack").id,
+                "author_id": company.partner_id.id,
+                "email_from": reply_to,
+                "reply_to": reply_to,
+                "message_id": tools.mail.generate_tracking_message_id("credit-ack"),
+                # the bounce address (Return-Path) of the alias domain, also when the mail queue sends it
+                "record_alias_domain_id": company.alias_domain_id.id,
+                "record_company_id": company.id,
+            }
+        )
+        references = " ".join(filter(None, [self.mail_references, self.message_ref]))
+        self.env["mail.mail"].create(
+            {
+                "mail_message_id": message.id,
+                "body_html": body,
+                "email_to": self.email_from,
+                "recipient_ids": [],
+                "references": references,
+                "state": "outgoing",
+                "auto_delete": False,
+                # RFC 3834: an automatic answer says so, and asks auto-responders not to answer it
+                "headers": repr(
+                    {
+                        "Auto-Submitted": "auto-replied",
+                        "X-Auto-Response-Suppress": "All",
+                        "In-Reply-To": self.message_ref or "",
+                    }
+                ),
+            }
+        )
+        self.write({"ack_date": fields.Datetime.now(), "ack_message_ref": message.message_id})
+        ack_note = Markup("<p>%s</p>%s") % (
+            self.env._("Acknowledgement sent to %(email)s:", email=self.email_from),
+            body,
+        )
+        for dispute in disputes:
+            dispute.message_post(
+                body=ack_note, subtype_xmlid="credit_dispute.mt_credit_email_ack", message_type="notification"
+            )
+        return message
+
+    # ------------------------------------------------------------------ actions
+    def action_open_link_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "credit.mail.link",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Link e-mail to a debtor"),
+            "context": {"default_inbox_id": self.id},
+        }
+
+    def action_ignore(self):
+        if any(inbox.state != "new" for inbox in self):
+            raise UserError(self.env._("Only e-mails to triage can be ignored."))
+        self.write({"state": "ignored"})
+
+    def action_reset(self):
+        if any(inbox.state != "ignored" for inbox in self):
+            raise UserError(self.env._("Only ignored e-mails can be put back to triage."))
+        self.write({"state": "new"})
+
+    def action_open_disputes(self):
+        self.ensure_one()
+        return self.env["credit.dispute"]._credit_action_list(self.dispute_ids)
+
+    def _credit_action_link(self, partner, moves, add_contact=False, acknowledge=True):
+        """The link wizard: same registration as a matched e-mail, by a credit manager."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state == "linked":
+            raise UserError(self.env._("This e-mail is already linked to %(partner)s.", partner=self.partner_id.name))
+        partner = partner.commercial_partner_id
+        if moves.filtered(lambda m: m.commercial_partner_id != partner or m.company_id != self.company_id):
+            raise UserError(self.env._("Choose invoices of %(partner)s in this company.", partner=partner.name))
+        # registration writes on invoices, the debtor and disputes like the gateway does for a matched e-mail
+        inbox = self.sudo().with_company(self.company_id).with_context(mail_create_nosubscribe=True)
+        if add_contact:
+            inbox._credit_add_sender_contact(partner)
+        inbox._credit_link(partner, moves, "manual", inbox._credit_incoming_messages(), acknowledge=acknowledge)
+        return True
+
+    def _credit_add_sender_contact(self, partner):
+        """The sender's address as a contact of ``partner`` (unless one of its contacts has it already)."""
+        self.ensure_one()
+        if not self.email_normalized:
+            raise UserError(self.env._("The sender's address is not a valid e-mail address."))
+        contact = self.env["res.partner"].search(
+            [("email_normalized", "=", self.email_normalized), ("commercial_partner_id", "=", partner.id)], limit=1
+        )
+        if not contact:
+            name = parse_contact_from_email(self.email_from or "")[0] or self.email_normalized
+            contact = self.env["res.partner"].create(
+                {
+                    "name": name,
+                    "email": self.email_normalized,
+                    "parent_id": partner.id,
+                    "type": "contact",
+                    "lang": partner.lang,
+                    "company_id": partner.company_id.id,
+                }
+            )
+        self.author_id = contact
+        self._credit_incoming_messages().filtered(lambda m: not m.author_id).write({"author_id": contact.id})
+        return contact
