@@ -94,6 +94,7 @@ class CreditDisputeDemo(models.AbstractModel):
                 {
                     "name": "Jeroen de Vries",
                     "login": "jeroen",
+                    "password": "jeroen",  # demo only: log in as a dispute resolver
                     "email": "jeroen.devries@example.nl",
                     "company_id": company.id,
                     "company_ids": [Command.set(company.ids)],
