@@ -45,6 +45,8 @@ class CreditDisputeDemo(models.AbstractModel):
             mail_create_nosubscribe=True, mail_activity_quick_update=True, mail_notify_force_send=False
         )
         first_mail = demo.env["mail.mail"].search([], order="id desc", limit=1).id or 0
+        # the module's translations are loaded after its demo data: load them now for the copied categories
+        demo.env["ir.module.module"]._get("credit_dispute")._update_translations(["nl_NL", "de_DE"])
         demo.env["credit.issue.category"]._credit_ensure_company_categories(company)
         categories = {c.code: c for c in demo.env["credit.issue.category"].search([("company_id", "=", company.id)])}
         users = demo._demo_users(company)
@@ -52,6 +54,8 @@ class CreditDisputeDemo(models.AbstractModel):
         categories["PRODUCT"].responsible_user_id = users["resolver"]
         categories["NOT_RECEIVED"].responsible_user_id = users["manager"]
         categories["PAID"].responsible_user_id = users["manager"]
+        categories["ARRANGEMENT"].responsible_user_id = users["manager"]
+        categories["OTHER"].responsible_user_id = users["manager"]
         today = fields.Date.context_today(demo)
         used = demo.env["account.move"]
         for key, code, channel, opened, state, closed, description in DISPUTES:
@@ -65,6 +69,8 @@ class CreditDisputeDemo(models.AbstractModel):
                     "company_id": company.id,
                     "move_ids": [Command.set(moves.ids)],
                     "category_id": categories[code].id if code else False,
+                    # e-mails to qualify go to the credit manager, as the mail gateway does
+                    "user_id": False if code else users["manager"].id,
                     "channel": channel,
                     "date_open": today - timedelta(days=opened),
                     "description": Markup("<p>%s</p>") % description,
