@@ -12,3 +12,11 @@ def _credit_dispute_post_init(env):
     Category = env["credit.issue.category"]
     for company in env["res.company"].search([]):
         Category._credit_ensure_company_categories(company)
+
+
+def _credit_dispute_uninstall(env):
+    """Invoices paused by a dispute or a debtor's e-mail go back to follow-up: those reasons leave with us."""
+    moves = env["account.move"].search(
+        [("credit_followup_state", "=", "paused"), ("credit_pause_reason", "in", ("dispute", "reply"))]
+    )
+    moves._credit_resume()

@@ -36,5 +36,6 @@
         ],
     },
     "post_init_hook": "_credit_dispute_post_init",
+    "uninstall_hook": "_credit_dispute_uninstall",
     "installable": True,
 }

@@ -49,3 +49,28 @@ def test_install_all_six_together(fresh_db):
         "SELECT name FROM ir_model_data WHERE module = 'credit_followup' AND model = 'res.groups' ORDER BY name"
     )
     assert [g[0] for g in groups] == ["group_credit_dispute_resolver", "group_credit_manager", "group_credit_reporting"]
+
+
+def test_uninstall_dispute_resumes_its_paused_invoices(fresh_db):
+    """A dispute's pause reason leaves with credit_dispute: its invoices go back to follow-up."""
+    rc, log = fresh_db.odoo("-i", "credit_dispute")
+    assert rc == 0, log[-3000:]
+    rc, log = fresh_db.shell(
+        "partner = env['res.partner'].create({'name': 'Disputing BV', 'is_company': True})\n"
+        "move = env['account.move'].create({'move_type': 'out_invoice', 'partner_id': partner.id,"
+        " 'invoice_line_ids': [(0, 0, {'name': 'x', 'quantity': 1, 'price_unit': 50, 'tax_ids': []})]})\n"
+        "move.action_post()\n"
+        "env['credit.dispute'].create({'partner_id': partner.id, 'move_ids': [(6, 0, move.ids)]})\n"
+        "print('PAUSED', move.id, move.credit_followup_state, move.credit_pause_reason)\n"
+        "env.cr.commit()\n"
+    )
+    assert rc == 0 and "Traceback" not in log, log[-3000:]
+    move_id = int(log.split("PAUSED ")[1].split()[0])
+    assert f"PAUSED {move_id} paused dispute" in log
+    rc, log = fresh_db.shell(
+        "env['ir.module.module'].search([('name', '=', 'credit_dispute')]).button_immediate_uninstall()\n"
+        "env.cr.commit()\n"
+    )
+    assert rc == 0 and "Traceback" not in log, log[-3000:]
+    state = fresh_db.sql(f"SELECT credit_followup_state, credit_pause_reason FROM account_move WHERE id = {move_id}")
+    assert state == [("active", None)]

@@ -625,6 +625,7 @@ class CreditDispute(models.Model):
             return
         activity_type = self._credit_activity_type()
         subtype = self.env.ref("credit_dispute.mt_credit_dispute_reminder")
+        to_schedule, lines = [], []
         for dispute in self:
             user = dispute.user_id
             # the reminder speaks the responsible's language
@@ -650,17 +651,51 @@ class CreditDispute(models.Model):
             if activity:
                 activity.with_context(mail_activity_quick_update=True).write(vals)
             else:  # the responsible deleted it, or marked it done without closing the dispute
-                dispute.with_context(mail_activity_quick_update=True).activity_schedule(
-                    activity_type_id=activity_type.id, **vals
-                )
+                to_schedule.append((dispute, {"activity_type_id": activity_type.id, **vals}))
+            lines.append((dispute, line))
+        self._credit_sla_schedule(to_schedule)
+        for dispute, line in lines:
             # the chatter line notifies the responsible (inbox or queued e-mail, as they prefer)
             dispute.with_context(mail_notify_force_send=False).message_post(
                 body=Markup("<p>%s</p>") % line,
                 subtype_id=subtype.id,
                 message_type="notification",
-                partner_ids=user.partner_id.ids,
+                partner_ids=dispute.user_id.partner_id.ids,
             )
         self.write({"sla_last_reminder_date": today})
+
+    def _credit_sla_schedule(self, to_schedule):
+        """``dispute.activity_schedule(**vals)`` for each ``(dispute, vals)``, one ``create`` per assignee:
+        scheduling one activity at a time costs an insert and a follower subscription per activity."""
+        if not to_schedule or self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
+        model_id = self.env["ir.model"]._get(self._name).id
+        per_user = {}
+        for dispute, vals in to_schedule:
+            act_values = dict(vals)
+            summary, note = act_values.pop("summary", ""), act_values.pop("note", "")
+            date_deadline = act_values.pop("date_deadline", None) or fields.Date.context_today(dispute)
+            activity_type = self.env["mail.activity.type"].browse(act_values.get("activity_type_id"))
+            # what activity_schedule() fills in
+            create_vals = {
+                "activity_type_id": activity_type.id,
+                "summary": summary or activity_type.summary,
+                "automated": True,
+                "note": note or activity_type.default_note,
+                "date_deadline": date_deadline,
+                "res_model_id": model_id,
+                "res_id": dispute.id,
+                **act_values,
+            }
+            if not create_vals.get("user_id"):
+                create_vals["user_id"] = activity_type.default_user_id.id or self.env.uid
+            per_user.setdefault(create_vals["user_id"], []).append(create_vals)
+        # per assignee: mail.activity.create() tells one of the assignees of a batch that it has new activities
+        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+        activities = Activity
+        for vals_list in per_user.values():
+            activities |= Activity.create(vals_list)
+        return activities
 
     def _credit_sla_note(self):
         """The activity's note: what the dispute is about and until when, in the env's language."""
@@ -704,8 +739,13 @@ class CreditDispute(models.Model):
             return
         activity_type = self._credit_escalation_activity_type()
         subtype = self.env.ref("credit_dispute.mt_credit_dispute_reminder")
+        to_schedule, posts, managers_of = [], [], {}
         for dispute in self:
-            managers = dispute._credit_sla_managers()
+            # the managers depend on the company and the responsible only
+            key = (dispute.company_id, dispute.user_id)
+            if key not in managers_of:
+                managers_of[key] = dispute._credit_sla_managers()
+            managers = managers_of[key]
             existing = dispute.activity_ids.filtered(lambda a, t=activity_type: a.activity_type_id == t)
             for manager in managers:
                 local = dispute.with_context(lang=manager.lang or self.env.lang)
@@ -727,9 +767,7 @@ class CreditDispute(models.Model):
                 if activity:
                     activity.with_context(mail_activity_quick_update=True).write(vals)
                 else:
-                    dispute.with_context(mail_activity_quick_update=True).activity_schedule(
-                        activity_type_id=activity_type.id, **vals
-                    )
+                    to_schedule.append((dispute, {"activity_type_id": activity_type.id, **vals}))
             lang = dispute.company_id.partner_id.lang or self.env.lang
             _ = dispute.with_context(lang=lang).env._
             if managers:
@@ -742,6 +780,9 @@ class CreditDispute(models.Model):
                 )
             else:
                 line = _("To escalate, but the company has no credit manager.")
+            posts.append((dispute, line, managers))
+        self._credit_sla_schedule(to_schedule)
+        for dispute, line, managers in posts:
             dispute.with_context(mail_notify_force_send=False).message_post(
                 body=Markup("<p>%s</p>") % line,
                 subtype_id=subtype.id,
