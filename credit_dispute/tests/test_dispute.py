@@ -290,6 +290,24 @@ class TestDispute(CreditDisputeCommon):
         self.assertEqual(mine.state, "resolved")
         self.assertEqual(inv_mine.credit_followup_state, "active")
 
+    def test_salesperson_solves_the_dispute_assigned_to_them(self):
+        """The invoice's salesperson gets product disputes: the activity opens it, they can solve it."""
+        inv, other = self._invoice(self.debtor, 10), self._invoice(self.debtor2, 10)
+        mine = self._dispute(inv, "PRODUCT")
+        self._dispute(other, "OTHER", user_id=self.manager.id)
+        self.assertEqual(mine.user_id, self.salesperson)
+        self.assertFalse(self.salesperson.has_group("credit_followup.group_credit_dispute_resolver"))
+        as_sales = self.env["credit.dispute"].with_user(self.salesperson)
+        self.assertEqual(as_sales.search([]), mine)
+        self.assertEqual(mine.activity_ids.user_id, self.salesperson)
+        with self.assertRaises(AccessError):  # opening disputes is for resolvers and credit managers
+            as_sales.create({"partner_id": self.debtor2.id, "move_ids": [Command.set(other.ids)]})
+        self.env["credit.dispute.close"].with_user(self.salesperson).create(
+            {"dispute_id": mine.id, "state": "resolved", "resume": "now", "note": "Replacement delivered"}
+        ).action_confirm()
+        self.assertEqual(mine.state, "resolved")
+        self.assertEqual(inv.credit_followup_state, "active")
+
     def test_resolver_of_another_company_sees_nothing(self):
         dispute = self._dispute(self._invoice(self.debtor, 10), "OTHER")
         company_b = self.env["res.company"].create({"name": "Company B"})

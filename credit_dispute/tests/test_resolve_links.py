@@ -142,7 +142,7 @@ class TestResolveLinks(CreditDisputeCommon, HttpCase):
     def test_solved_resume_on_a_date_as_salesperson_without_dispute_rights(self):
         dispute = self.dispute
         dispute.user_id = self.salesperson
-        self.assertFalse(dispute.with_user(self.salesperson).has_access("read"))
+        self.assertFalse(self.salesperson.has_group("credit_followup.group_credit_dispute_resolver"))
         links, _all = self._mailed_links(dispute, self.salesperson)
         day = fields.Date.context_today(dispute) + timedelta(days=20)
         response = self._submit(links["Solved"], resume="date", resume_date=fields.Date.to_string(day))
