@@ -11,3 +11,4 @@ from . import credit_dossier
 from . import credit_mail_inbox
 from . import mail_thread
 from . import credit_followup_engine
+from . import credit_followup_worklist

@@ -363,3 +363,24 @@ class TestDisputeDemo(CreditDisputeCommon):
         self.assertEqual(set(paused.mapped("credit_followup_state")), {"paused"})
         closed = disputes.filtered(lambda d: d.state in ("resolved", "rejected"))
         self.assertTrue(all(closed.mapped("resolution_note")))
+
+
+@tagged("post_install", "-at_install")
+class TestDisputeWorklist(CreditDisputeCommon):
+    def test_worklist_counts_and_filters_open_disputes(self):
+        inv = self._invoice(self.debtor, 10)
+        self._invoice(self.debtor2, 10)
+        dispute = self._dispute(inv, "OTHER", user_id=self.resolver.id)
+        Worklist = self.env["credit.followup.worklist"].with_user(self.manager)
+        self.env.invalidate_all()
+        rows = Worklist.search([("company_id", "=", self.company.id)])
+        counts = {row.partner_id: row.dispute_count for row in rows}
+        self.assertEqual(counts[self.debtor], 1)
+        self.assertEqual(counts[self.debtor2], 0)
+        disputed = Worklist.search([("company_id", "=", self.company.id), ("dispute_count", ">", 0)])
+        self.assertEqual(disputed.partner_id, self.debtor)
+        undisputed = Worklist.search([("company_id", "=", self.company.id), ("dispute_count", "=", 0)])
+        self.assertEqual(undisputed.partner_id, self.debtor2)
+        dispute.action_cancel()
+        self.env.invalidate_all()
+        self.assertFalse(Worklist.search([("company_id", "=", self.company.id), ("dispute_count", ">", 0)]))
