@@ -395,7 +395,14 @@ def template_db(pg, conf):
 
 def check_test_tools():
     missing = []
-    for mod, pkg in (("websocket", "websocket-client"), ("pytest", "pytest"), ("pyzbar.pyzbar", "pyzbar + libzbar0")):
+    tools = (
+        ("websocket", "websocket-client"),
+        ("pytest", "pytest"),
+        ("pyzbar.pyzbar", "pyzbar + libzbar0"),
+        ("polib", "polib"),
+        ("jsonschema", "jsonschema"),
+    )
+    for mod, pkg in tools:
         if subprocess.run([odoo_python(), "-c", f"import {mod}"], capture_output=True, check=False).returncode:
             missing.append(pkg)
     if not shutil.which("chromium") and not shutil.which("google-chrome") and not shutil.which("chromium-browser"):
@@ -484,23 +491,34 @@ def cmd_test(args):
     return 1 if failed or passed == 0 else 0
 
 
+BENCH_SCRIPTS = {"engine": "bench.py", "dispute": "bench_dispute.py"}
+
+
 def cmd_bench(args):
+    """Engine benchmark (tools/bench.py, gets the extra arguments) then dispute benchmark (tools/bench_dispute.py)
+    on one throw-away database; ``--only dispute`` passes the extra arguments to bench_dispute.py instead."""
     odoo_dir = ensure_odoo()
     pg = ensure_pg()
     conf = write_config(odoo_dir, pg, "odoo-bench.conf")
     db = "credit_bench"
     drop_db(pg, db)
     rc, _out = run_logged(
-        odoo_cmd(conf, "-d", db, "-i", "credit_followup", "--stop-after-init", "--without-demo=all"),
+        odoo_cmd(conf, "-d", db, "-i", "credit_followup,credit_dispute", "--stop-after-init", "--without-demo=all"),
         LOCAL / "bench-install.log",
     )
     if rc:
         raise SuiteError(f"installing the bench database failed; see {LOCAL / 'bench-install.log'}")
     env = dict(os.environ, CREDIT_SUITE_CONF=str(conf), CREDIT_SUITE_DB=db)
+    kinds = [args.only] if args.only else list(BENCH_SCRIPTS)
     try:
-        return subprocess.run(
-            [odoo_python(), str(ROOT / "tools" / "bench.py"), *args.rest], env=env, check=False
-        ).returncode
+        rc = 0
+        for kind in kinds:
+            rest = args.rest if kind == "engine" or args.only else []
+            say(f"benchmark {kind}: tools/{BENCH_SCRIPTS[kind]} {' '.join(rest)}".rstrip())
+            rc |= subprocess.run(
+                [odoo_python(), str(ROOT / "tools" / BENCH_SCRIPTS[kind]), *rest], env=env, check=False
+            ).returncode
+        return rc
     finally:
         drop_db(pg, db)
 
@@ -533,7 +551,10 @@ def main():
     test.add_argument("--tags", help="Odoo --test-tags; skips the suite-level tests/")
     test.add_argument("--keep", action="store_true", help="keep the test database")
     test.set_defaults(func=cmd_test)
-    bench = sub.add_parser("bench")
+    bench = sub.add_parser("bench", help="engine and dispute benchmarks; other arguments go to tools/bench.py")
+    bench.add_argument(
+        "--only", choices=sorted(BENCH_SCRIPTS), help="run one benchmark; the other arguments then go to its script"
+    )
     bench.add_argument("rest", nargs=argparse.REMAINDER)
     bench.set_defaults(func=cmd_bench)
     sub.add_parser("lint").set_defaults(func=cmd_lint)
@@ -544,6 +565,15 @@ def main():
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "bench":
         args.rest = extra + args.rest
+        # --only may also come after bench.py's own arguments, which the REMAINDER swallowed
+        for i, arg in enumerate(args.rest):
+            if (arg == "--only" and i + 1 < len(args.rest)) or arg.startswith("--only="):
+                value = arg.partition("=")[2] or args.rest[i + 1]
+                if value not in BENCH_SCRIPTS:
+                    parser.error(f"--only: choose from {', '.join(sorted(BENCH_SCRIPTS))}")
+                args.only = value
+                del args.rest[i : i + (1 if "=" in arg else 2)]
+                break
     try:
         return args.func(args)
     except SuiteError as exc:

@@ -260,7 +260,9 @@ class CreditDispute(models.Model):
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("credit.dispute") or "/"
             if not vals.get("user_id"):
                 vals["user_id"] = self._default_responsible(vals).id
-        disputes = super().create(vals_list)
+        # the responsible gets our own e-mail (invoices, amounts, action links), not Odoo's "assigned to you" too
+        disputes = super(CreditDispute, self.with_context(mail_auto_subscribe_no_notify=True)).create(vals_list)
+        disputes = disputes.with_env(self.env)
         self._check_invoices_open(disputes.sudo().move_ids)
         disputes._credit_pause_invoices()
         disputes._credit_post_opened()
@@ -270,7 +272,7 @@ class CreditDispute(models.Model):
     def write(self, vals):
         old_moves = {dispute: dispute.sudo().move_ids for dispute in self} if "move_ids" in vals else {}
         old_users = {dispute: dispute.user_id for dispute in self} if "user_id" in vals else {}
-        result = super().write(vals)
+        result = super(CreditDispute, self.with_context(mail_auto_subscribe_no_notify=True)).write(vals)
         if "move_ids" in vals:
             for dispute, moves in old_moves.items():
                 self._check_invoices_open(dispute.sudo().move_ids - moves)
@@ -471,7 +473,13 @@ class CreditDispute(models.Model):
             template.sudo().send_mail(
                 dispute.id,
                 email_layout_xmlid="mail.mail_notification_light",
-                email_values={"recipient_ids": [(6, 0, dispute.user_id.partner_id.ids)]},
+                # not on the dispute's thread: the signed one-click links are the responsible's alone, readers
+                # of the dispute must not see (and use) them while the e-mail waits in the queue
+                email_values={
+                    "recipient_ids": [(6, 0, dispute.user_id.partner_id.ids)],
+                    "model": False,
+                    "res_id": False,
+                },
             )
 
     # ------------------------------------------------------------------ e-mail action links

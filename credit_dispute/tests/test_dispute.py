@@ -183,16 +183,41 @@ class TestDispute(CreditDisputeCommon):
         activity = dispute.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.resolver)
-        mail = self.env["mail.mail"].search([("model", "=", "credit.dispute"), ("res_id", "=", dispute.id)])
+        mail = self.env["mail.mail"].search([("subject", "ilike", dispute.name)])
         self.assertEqual(mail.recipient_ids, self.resolver.partner_id)
         self.assertIn(inv.name, mail.body_html)
         self.assertIn("100.00", mail.body_html)
+        self.assertIn("/credit/dispute/action/", mail.body_html)
+        self.assertNotIn(
+            "/credit/dispute/action/", "".join(dispute.message_ids.mapped("body")), "the links stay out of the chatter"
+        )
 
         dispute.user_id = self.manager
         self.assertEqual(dispute.activity_ids, activity, "reassigned, not duplicated")
         self.assertEqual(activity.user_id, self.manager)
-        mails = self.env["mail.mail"].search([("model", "=", "credit.dispute"), ("res_id", "=", dispute.id)])
+        mails = self.env["mail.mail"].search([("subject", "ilike", dispute.name)])
         self.assertEqual(mails.recipient_ids, self.resolver.partner_id | self.manager.partner_id)
+
+    def test_responsible_gets_one_email_with_tracking_on(self):
+        """With tracking (as in production) the responsible still gets only our e-mail, not Odoo's as well."""
+        env = self.env(
+            context={k: v for k, v in self.env.context.items() if k not in ("tracking_disable", "mail_notrack")}
+        )
+        inv = self._invoice(self.debtor, 10)
+        dispute = env["credit.dispute"].create(
+            {
+                "partner_id": self.debtor.id,
+                "move_ids": [Command.set(inv.ids)],
+                "category_id": self.categories["OTHER"].id,
+                "user_id": self.resolver.id,
+            }
+        )
+        mails = self.env["mail.mail"].search([("recipient_ids", "in", self.resolver.partner_id.ids)])
+        self.assertEqual(len(mails), 1, mails.mapped("subject"))
+        self.assertIn(dispute.name, mails.subject)
+        dispute.with_env(env).user_id = self.manager
+        mails = self.env["mail.mail"].search([("recipient_ids", "in", self.manager.partner_id.ids)])
+        self.assertEqual(len(mails), 1, mails.mapped("subject"))
 
     def test_chatter_of_invoice_and_partner(self):
         inv = self._invoice(self.debtor, 10)

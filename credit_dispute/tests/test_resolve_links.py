@@ -27,8 +27,7 @@ class TestResolveLinks(CreditDisputeCommon, HttpCase):
         """The action links of the last "assigned to you" e-mail to ``user``, by button label."""
         mail = self.env["mail.mail"].search(
             [
-                ("model", "=", "credit.dispute"),
-                ("res_id", "=", dispute.id),
+                ("subject", "ilike", dispute.name),
                 ("recipient_ids", "in", user.partner_id.ids),
             ],
             order="id desc",
