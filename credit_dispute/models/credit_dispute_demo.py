@@ -9,9 +9,21 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, tools
 
 XMLID_PREFIX = "credit_dispute.demo_"
+DEMO_MAIL = """Return-Path: <{email}>
+From: {sender}
+To: {to}
+Subject: {subject}
+Date: Mon, 16 Nov 2026 14:03:00 +0100
+Message-ID: {msg_id}
+{headers}MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+{body}
+"""
 
 # (key, category code or None = to qualify, channel, opened days ago, final state, closed days ago, description)
 DISPUTES = [
@@ -87,6 +99,7 @@ class CreditDisputeDemo(models.AbstractModel):
             demo.env["ir.model.data"]._update_xmlids(
                 [{"xml_id": f"{XMLID_PREFIX}dispute_{key}", "record": dispute, "noupdate": True}]
             )
+        demo._demo_mail(company, used)
         # history, not news: the assignment e-mails of the demo are not sent
         demo.env["mail.mail"].search([("id", ">", first_mail), ("state", "=", "outgoing")]).write({"state": "sent"})
         return True
@@ -136,3 +149,52 @@ class CreditDisputeDemo(models.AbstractModel):
         )
         partner = candidates[:1].commercial_partner_id
         return candidates.filtered(lambda m: m.commercial_partner_id == partner)[:2]
+
+    def _demo_mail(self, company, used):
+        """The AR mailbox: a debtor's reply to a reminder (matched by its headers) and a stranger's e-mail (triage)."""
+        if not company.alias_domain_id:
+            company.alias_domain_id = self.env["mail.alias.domain"].create({"name": "koffiebranderij-dezeeuw.example"})
+        company._credit_set_ar_alias("debiteuren")
+        address = company.credit_ar_alias_id.alias_full_name
+        log = self.env["credit.followup.log"].search(
+            [
+                ("company_id", "=", company.id),
+                ("channel", "=", "email"),
+                ("state", "=", "done"),
+                ("message_id", "!=", False),
+                ("move_id.credit_followup_state", "=", "active"),
+                ("move_id.commercial_partner_id", "not in", used.commercial_partner_id.ids),
+                ("move_id.commercial_partner_id.email", "!=", False),
+            ],
+            order="date desc, id desc",
+            limit=1,
+        )
+        mails = []
+        if log:
+            debtor = log.move_id.commercial_partner_id
+            mails.append(
+                DEMO_MAIL.format(
+                    sender=tools.formataddr((debtor.name, debtor.email)),
+                    email=debtor.email,
+                    to=address,
+                    subject=f"Re: {log.move_id.name}",
+                    msg_id="<demo-reply-1@debtor.example>",
+                    headers=f"In-Reply-To: {log.message_id}\nReferences: {log.message_id}\n",
+                    body="Goedemiddag,\n\nDeze factuur klopt niet: wij hebben maar de helft van de bestelling "
+                    "ontvangen. Kunt u een creditnota sturen voor de rest?\n\nMet vriendelijke groet,\n" + debtor.name,
+                )
+            )
+        mails.append(
+            DEMO_MAIL.format(
+                sender="Inkoop Hotel Zeezicht <inkoop@hotel-zeezicht.example>",
+                email="inkoop@hotel-zeezicht.example",
+                to=address,
+                subject="Vraag over uw factuur",
+                msg_id="<demo-triage-1@hotel-zeezicht.example>",
+                headers="",
+                body="Beste heer/mevrouw,\n\nWij kunnen uw factuur niet vinden in onze administratie. Welk "
+                "ordernummer hoort erbij?\n\nGroet,\nAfdeling inkoop",
+            )
+        )
+        for raw in mails:
+            self.env["mail.thread"].message_process(None, raw.encode())

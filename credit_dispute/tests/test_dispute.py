@@ -388,6 +388,11 @@ class TestDisputeDemo(CreditDisputeCommon):
         self.assertEqual(set(paused.mapped("credit_followup_state")), {"paused"})
         closed = disputes.filtered(lambda d: d.state in ("resolved", "rejected"))
         self.assertTrue(all(closed.mapped("resolution_note")))
+        inbox = self.env["credit.mail.inbox"].sudo().search([("company_id", "=", company.id)])
+        self.assertEqual(set(inbox.mapped("state")), {"new", "linked"}, "one e-mail to triage, one on its invoices")
+        linked = inbox.filtered(lambda i: i.state == "linked")
+        self.assertEqual(linked.match_method, "reply")
+        self.assertTrue(linked.dispute_ids.to_qualify)
 
 
 @tagged("post_install", "-at_install")
