@@ -401,6 +401,7 @@ def check_test_tools():
         ("pyzbar.pyzbar", "pyzbar + libzbar0"),
         ("polib", "polib"),
         ("jsonschema", "jsonschema"),
+        ("openapi_spec_validator", "openapi-spec-validator"),
     )
     for mod, pkg in tools:
         if subprocess.run([odoo_python(), "-c", f"import {mod}"], capture_output=True, check=False).returncode:
