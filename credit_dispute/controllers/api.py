@@ -9,6 +9,7 @@ import copy
 import functools
 import json
 import logging
+import math
 import re
 from datetime import UTC
 from pathlib import Path
@@ -181,6 +182,10 @@ def api_route(path, methods, write=False):
                 path_args = {k: v for k, v in kwargs.items() if f"<int:{k}>" in path}
                 if any(not 0 < value <= MAX_ID for value in path_args.values()):
                     raise ApiError(404, request.env._("Not found."))  # not a database id
+                if write:
+                    # any refusal rolls back everything the operation wrote: an error answer writes nothing
+                    with request.env.cr.savepoint():
+                        return func(self, document, query, **path_args)
                 return func(self, document, query, **path_args)
             except ApiError as error:
                 return _error_response(error)
@@ -273,7 +278,7 @@ class CreditApi(http.Controller):
         """The request body, parsed and validated against the operation's request schema."""
         raw = request.httprequest.get_data(as_text=False)
         try:
-            body = json.loads(raw or b"null", parse_constant=self._reject_constant)
+            body = json.loads(raw or b"null", parse_constant=self._reject_constant, parse_float=self._finite_float)
         except ValueError as error:
             raise ApiError(400, request.env._("The body is not valid JSON: %(error)s", error=error)) from None
         operation = document["paths"][path][method]
@@ -287,6 +292,13 @@ class CreditApi(http.Controller):
     @staticmethod
     def _reject_constant(name):
         raise ValueError(f"{name} is not allowed")
+
+    @staticmethod
+    def _finite_float(text):
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError(f"{text} is out of range")
+        return value
 
     @staticmethod
     def _readable(model, record_id):
@@ -563,7 +575,8 @@ class CreditApi(http.Controller):
                 "risk_score": risk,
                 "open_disputes": {"count": len(disputes), "items": [self._dispute_ref(d) for d in disputes]},
                 "promises": promises,
-                "broken_promise_count": partner.credit_broken_promise_count,
+                # this company's broken promises (the partner's own counter adds up every company's)
+                "broken_promise_count": (promises or {}).get("broken", 0),
             }
         )
 

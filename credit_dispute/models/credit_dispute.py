@@ -5,8 +5,8 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount, format_date, split_every
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_amount, format_date, split_every
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -17,7 +17,20 @@ CHANNELS = [
     ("other", "Other"),
 ]
 OPEN_STATES = ("new", "in_progress")
-LINK_ACTIONS = ("solved", "not_solved", "reject")  # the one-click links in the responsible's e-mail
+LINK_ACTIONS = ("solved", "not_solved", "reject")
+# what only dispute resolvers, accountants and credit managers change directly; a responsible without those
+# roles (e.g. the invoice's salesperson) changes the state through the buttons (action_*) only
+PROTECTED_FIELDS = {
+    "state",
+    "company_id",
+    "partner_id",
+    "move_ids",
+    "credit_held_move_ids",
+    "date_closed",
+    "date_open",
+    "sla_last_reminder_date",
+    "sla_escalated_date",
+}  # the one-click links in the responsible's e-mail
 
 
 BATCH_SIZE = 200
@@ -110,6 +123,13 @@ class CreditDispute(models.Model):
     invoice_table = fields.Html(string="Invoice details", compute="_compute_invoice_summary", compute_sudo=True)
     resolution_note = fields.Html(string="Resolution", sanitize=True, copy=False)
     pauses_followup = fields.Boolean(compute="_compute_pauses_followup")
+    credit_link_generation = fields.Integer(
+        copy=False,
+        readonly=True,
+        groups="base.group_system",
+        help="Signed into the e-mail action links; raised when the dispute is reopened or reassigned, so that "
+        "the links of earlier e-mails stop working.",
+    )
 
     @api.depends("category_id")
     def _compute_to_qualify(self):
@@ -270,6 +290,10 @@ class CreditDispute(models.Model):
         return disputes
 
     def write(self, vals):
+        if PROTECTED_FIELDS & set(vals) and not self._credit_may_manage():
+            raise AccessError(
+                self.env._("Only dispute resolvers and credit managers change a dispute's debtor, invoices or state.")
+            )
         old_moves = {dispute: dispute.sudo().move_ids for dispute in self} if "move_ids" in vals else {}
         old_users = {dispute: dispute.user_id for dispute in self} if "user_id" in vals else {}
         result = super(CreditDispute, self.with_context(mail_auto_subscribe_no_notify=True)).write(vals)
@@ -289,9 +313,29 @@ class CreditDispute(models.Model):
             # qualified in a category that does not pause: the debtor's other invoices held by its e-mail go on too
             self.filtered(lambda d: d.state in OPEN_STATES and not d.pauses_followup)._credit_release_held("now")
         if old_users:
+            self.filtered(lambda d: d.user_id != old_users[d])._credit_new_link_generation()
             changed = self.filtered(lambda d: d.user_id and d.user_id != old_users[d] and d.state in OPEN_STATES)
             changed._credit_notify_responsible()
         return result
+
+    def _credit_new_link_generation(self):
+        """The e-mail action links sent so far stop working (reopened or reassigned)."""
+        if self:
+            self.env.execute_query(
+                SQL(
+                    "UPDATE credit_dispute SET credit_link_generation = COALESCE(credit_link_generation, 0) + 1 "
+                    "WHERE id IN %s",
+                    tuple(self.ids),
+                )
+            )
+            self.invalidate_recordset(["credit_link_generation"])
+
+    def _credit_may_manage(self):
+        user = self.env.user
+        return self.env.su or any(
+            user.has_group(group)
+            for group in ("credit_followup.group_credit_dispute_resolver", "account.group_account_invoice")
+        )
 
     @api.model
     def _default_responsible(self, vals):
@@ -339,7 +383,9 @@ class CreditDispute(models.Model):
 
     # ------------------------------------------------------------------ state changes
     def action_start(self):
-        self.filtered(lambda d: d.state == "new").write({"state": "in_progress"})
+        self.check_access("write")
+        # sudo: the button is the responsible's way to change the state (the user stays the author)
+        self.sudo().filtered(lambda d: d.state == "new").write({"state": "in_progress"})
 
     def action_close(self, state, note=False, resume="now", resume_date=False):
         """Resolve or reject; the close wizard and the e-mail action links call this."""
@@ -352,7 +398,8 @@ class CreditDispute(models.Model):
         vals = {"state": state, "date_closed": fields.Date.context_today(self)}
         if note:
             vals["resolution_note"] = note
-        self.write(vals)
+        self.check_access("write")
+        self.sudo().write(vals)  # sudo: see action_start
         self._credit_post_closed()
         self._credit_resume_invoices(resume, resume_date)
         self.activity_ids.filtered(lambda a: a.activity_type_id == self._credit_activity_type()).action_feedback(
@@ -367,7 +414,8 @@ class CreditDispute(models.Model):
     def action_cancel(self):
         if any(dispute.state not in OPEN_STATES for dispute in self):
             raise UserError(self.env._("Only open disputes can be cancelled."))
-        self.write({"state": "cancelled", "date_closed": fields.Date.context_today(self)})
+        self.check_access("write")
+        self.sudo().write({"state": "cancelled", "date_closed": fields.Date.context_today(self)})  # see action_start
         self._credit_post_closed()
         self._credit_resume_invoices("now")
         self.activity_ids.filtered(lambda a: a.activity_type_id == self._credit_activity_type()).unlink()
@@ -380,7 +428,9 @@ class CreditDispute(models.Model):
     def action_reopen(self):
         if any(dispute.state not in ("resolved", "rejected", "cancelled") for dispute in self):
             raise UserError(self.env._("Only closed disputes can be reopened."))
-        self.write({"state": "in_progress", "date_closed": False})
+        self.check_access("write")
+        self.sudo().write({"state": "in_progress", "date_closed": False})  # sudo: see action_start
+        self._credit_new_link_generation()
         self._credit_pause_invoices()
         self._credit_notify_responsible()
         return True
@@ -808,6 +858,7 @@ class CreditDispute(models.Model):
         string="Also held",
         readonly=True,
         copy=False,
+        check_company=True,
         help="Other open invoices of the debtor that wait while this dispute is open: the company pauses all "
         "follow-up of a debtor who wrote to accounts receivable.",
     )

@@ -10,6 +10,7 @@ from .credit_dispute import LINK_ACTIONS, OPEN_STATES
 
 TOKEN_SCOPE = "credit_dispute.action"
 DEFAULT_VALID_DAYS = 14
+MAX_GENERATIONS = 50  # older link generations recognised (for a clear message) after reopening/reassigning
 # <dispute id>.<action>.<responsible id>.<expiry, unix time>.<HMAC-SHA256, hex>
 TOKEN_RE = re.compile(r"^([1-9]\d{0,9})\.(solved|not_solved|reject)\.([1-9]\d{0,9})\.(\d{1,12})\.([0-9a-f]{64})$")
 
@@ -53,9 +54,14 @@ class CreditDisputeToken(models.Model):
         return max(days, 1)
 
     @api.model
-    def _credit_signature(self, dispute_id, action, user_id, expiry):
+    def _credit_signature(self, dispute_id, action, user_id, expiry, generation=0):
+        """HMAC-SHA256 over the link's fields and the dispute's link generation (not in the link itself: a
+        reopened or reassigned dispute has a new generation, so its older links stop working)."""
+        message = (int(dispute_id), action, int(user_id), int(expiry))
+        if generation:
+            message += (int(generation),)
         # sudo: the key is the database secret, which only the superuser may read
-        return hmac_tool(self.env(su=True), TOKEN_SCOPE, (int(dispute_id), action, int(user_id), int(expiry)))
+        return hmac_tool(self.env(su=True), TOKEN_SCOPE, message)
 
     @api.model
     def _credit_make(self, dispute, action, expiry=None):
@@ -67,15 +73,21 @@ class CreditDisputeToken(models.Model):
             expiry = int(time.time()) + self._credit_valid_days() * 86400
         expiry = int(expiry)
         user_id = dispute.user_id.id
-        signature = self._credit_signature(dispute.id, action, user_id, expiry)
+        signature = self._credit_signature(dispute.id, action, user_id, expiry, dispute.sudo().credit_link_generation)
         return f"{dispute.id}.{action}.{user_id}.{expiry}.{signature}"
 
     # ------------------------------------------------------------------ checking
     @api.model
+    def _credit_may_act(self, user, dispute):
+        """An archived user, a portal user or one who left the dispute's company cannot act through a link."""
+        return user.active and not user.share and dispute.company_id in user.company_ids
+
+    @api.model
     def _credit_check(self, token):
         """Check ``token``; changes nothing.
 
-        Returns a dict: ``error`` (False, ``invalid``, ``expired``, ``used``, ``reassigned`` or ``closed``),
+        Returns a dict: ``error`` (False, ``invalid``, ``expired``, ``used``, ``reassigned``, ``outdated`` or
+        ``closed``),
         and once the signature is right also ``dispute`` (as superuser: the caller is anonymous), ``action``,
         ``user`` and ``token_hash``.
         """
@@ -83,13 +95,25 @@ class CreditDisputeToken(models.Model):
         if not match:
             return {"error": "invalid"}
         dispute_id, action, user_id, expiry, signature = match.groups()
-        expected = self._credit_signature(dispute_id, action, user_id, expiry)
-        if not consteq(signature, expected):
-            return {"error": "invalid"}
-        # sudo: the signature proves the link was sent for this dispute; the visitor is not logged in
+        # sudo: only the dispute's link generation is read before the signature is checked
         dispute = self.env["credit.dispute"].sudo().browse(int(dispute_id)).exists()
         if not dispute:
             return {"error": "invalid"}
+        generation = dispute.credit_link_generation
+        expected = self._credit_signature(dispute_id, action, user_id, expiry, generation)
+        if not consteq(signature, expected):
+            # a genuine link of before the dispute was reopened or reassigned: say so, change nothing
+            older = any(
+                consteq(signature, self._credit_signature(dispute_id, action, user_id, expiry, previous))
+                for previous in range(max(generation - MAX_GENERATIONS, 0), generation)
+            )
+            if not older:
+                return {"error": "invalid"}
+            result = {"error": "outdated", "dispute": dispute, "action": action}
+            result["user"] = self.env["res.users"].sudo().browse(int(user_id))
+            if dispute.user_id.id != int(user_id):
+                result["error"] = "reassigned"
+            return result
         token_hash = hashlib.sha256(expected.encode()).hexdigest()
         result = {
             "error": False,
@@ -102,7 +126,7 @@ class CreditDisputeToken(models.Model):
             result["error"] = "used"
         elif int(expiry) < time.time():
             result["error"] = "expired"
-        elif dispute.user_id.id != int(user_id):
+        elif dispute.user_id.id != int(user_id) or not self._credit_may_act(result["user"], dispute):
             result["error"] = "reassigned"
         elif dispute.state not in OPEN_STATES:
             result["error"] = "closed"

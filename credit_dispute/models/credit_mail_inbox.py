@@ -181,7 +181,11 @@ class CreditMailInbox(models.Model):
         if message.message_id != inbox.message_ref:
             # a later e-mail of a conversation we already know (e.g. a reply to our acknowledgement)
             if inbox.state == "linked":
-                inbox._credit_register(message, automatic=automatic, acknowledge=False)
+                # someone else in the thread (a reply-all from a third party) is registered, but opens no
+                # dispute and pauses nothing: only the debtor's own people do
+                sender = email_normalize(message.email_from or "")
+                known = bool(sender) and sender in inbox._credit_debtor_addresses()
+                inbox._credit_register(message, automatic=automatic or not known, acknowledge=False)
             return
         match = inbox._credit_match(message)
         if match:
@@ -218,8 +222,42 @@ class CreditMailInbox(models.Model):
             moves = mentioned.filtered(lambda m: m.commercial_partner_id == partners)
             return partners, moves or self._credit_last_reminded(partners), "sender"
         if not partners and len(mentioned.commercial_partner_id) == 1:
-            return mentioned.commercial_partner_id, mentioned, "invoice"
+            debtor = mentioned.commercial_partner_id
+            # an invoice number alone is no proof of who writes (numbers are sequential): only a sender of the
+            # debtor's own mail domain is linked automatically; anyone else waits in triage with this proposal,
+            # so a stranger can neither pause follow-up nor learn from the acknowledgement who the debtor is
+            if self._credit_internal_sender() or self._credit_sender_domain() in self._credit_debtor_domains(debtor):
+                return debtor, mentioned, "invoice"
         return None
+
+    def _credit_debtor_addresses(self):
+        """The conversation's first sender and the e-mail addresses of the linked debtor's contacts."""
+        self.ensure_one()
+        contacts = self.env["res.partner"].search(
+            [("commercial_partner_id", "=", self.partner_id.id), ("email", "!=", False)]
+        )
+        return set(contacts.mapped("email_normalized")) | {self.email_normalized} - {False}
+
+    def _credit_internal_sender(self):
+        """One of our people or companies forwarding a debtor's question."""
+        email = self.email_normalized
+        if not email:
+            return False
+        users = self.env["res.users"].search_count([("email_normalized", "=", email), ("share", "=", False)], limit=1)
+        return bool(users) or email in self.env["res.company"].search([]).partner_id.mapped("email_normalized")
+
+    def _credit_sender_domain(self):
+        return (self.email_normalized or "").rpartition("@")[2] or False
+
+    def _credit_debtor_domains(self, debtor):
+        """Mail domains of the debtor and its contacts (not the company's own)."""
+        contacts = self.env["res.partner"].search([("commercial_partner_id", "=", debtor.id), ("email", "!=", False)])
+        domains = {(email or "").rpartition("@")[2] for email in contacts.mapped("email_normalized")}
+        own = {
+            (email or "").rpartition("@")[2]
+            for email in self.env["res.company"].search([]).partner_id.mapped("email_normalized")
+        }
+        return (domains - own) - {""}
 
     def _credit_open_invoice_domain(self, partner):
         return [
@@ -435,6 +473,17 @@ class CreditMailInbox(models.Model):
             limit=1,
         ):
             return "conversation acknowledged"
+        # an auto-responder without any auto-reply header starts a new conversation with every answer it sends:
+        # one acknowledgement per address and day breaks such a loop
+        if self.search_count(
+            [
+                ("id", "!=", self.id),
+                ("email_normalized", "=", self.email_normalized),
+                ("ack_date", ">", fields.Datetime.subtract(fields.Datetime.now(), days=1)),
+            ],
+            limit=1,
+        ):
+            return "address acknowledged today"
         return False
 
     @api.model

@@ -689,6 +689,18 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
         self.assertEqual(dispute.category_id, self.categories["PRICE"])
         self.assertEqual(self.inv2.credit_followup_state, "paused")
 
+    def test_huge_numbers_are_bad_requests(self):
+        self.assertBadRequest("get", "/disputes", params={"offset": "100000000000000000000"}, field="offset")
+        before = self.env["credit.followup.contact"].search_count([])
+        day = fields.Date.today() + timedelta(days=3)
+        body = (
+            f'{{"partner_id": {self.debtor.id}, "invoice_ids": [{self.inv1.id}], "channel": "phone", '
+            f'"outcome": "promise", "promise_date": "{day}", "promise_amount": 1e400}}'
+        )
+        data, _response = self.call("post", "/contacts", raw=body, status=400)
+        self.assertEqual(data["error"], "bad_request")
+        self.assertEqual(self.env["credit.followup.contact"].search_count([]), before)
+
     def test_log_contact_bad_body(self):
         Contact = self.env["credit.followup.contact"]
         before = Contact.search_count([])

@@ -327,6 +327,17 @@ class TestDispute(CreditDisputeCommon):
         self.assertEqual(mine.activity_ids.user_id, self.salesperson)
         with self.assertRaises(AccessError):  # opening disputes is for resolvers and credit managers
             as_sales.create({"partner_id": self.debtor2.id, "move_ids": [Command.set(other.ids)]})
+        # the state, debtor and invoices change through the buttons only
+        for vals in (
+            {"state": "cancelled"},
+            {"move_ids": [Command.link(other.id)]},
+            {"credit_held_move_ids": [Command.link(other.id)]},
+        ):
+            with self.assertRaises(AccessError):
+                mine.with_user(self.salesperson).write(vals)
+        self.assertEqual(mine.state, "new")
+        self.assertEqual(inv.credit_followup_state, "paused")
+        mine.with_user(self.salesperson).description = "<p>Replacement ordered</p>"  # what they may write
         self.env["credit.dispute.close"].with_user(self.salesperson).create(
             {"dispute_id": mine.id, "state": "resolved", "resume": "now", "note": "Replacement delivered"}
         ).action_confirm()

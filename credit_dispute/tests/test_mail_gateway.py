@@ -249,8 +249,9 @@ class TestMailGateway(CreditFollowupCommon, MockEmail):
         self.assertFalse(self.email_messages(self.inv1))
 
     def test_invoice_number_in_subject(self):
+        self.debtor2.email = "accounts@debtor-two.example"
         inbox = self.receive(
-            "Someone <someone@unknown.example>",
+            "Someone <someone@debtor-two.example>",
             f"Invoice {self.inv_nl.name}: wrong address",
             body="Please correct the address.",
         )
@@ -260,6 +261,19 @@ class TestMailGateway(CreditFollowupCommon, MockEmail):
         self.assertEqual(len(self.email_messages(self.inv_nl)), 1)
         self.assertEqual(len(self.email_messages(self.debtor2)), 1)
         self.assertEqual(inbox.dispute_ids.move_ids, self.inv_nl)
+
+    def test_invoice_number_from_a_stranger_waits_in_triage(self):
+        """Invoice numbers are sequential: a stranger naming one neither pauses follow-up nor learns the debtor."""
+        self.debtor2.email = "accounts@debtor-two.example"
+        with self.mock_mail_gateway():
+            inbox = self.receive("Mallory <mallory@evil.example>", f"Question about {self.inv_nl.name}")
+        self.assertEqual(inbox.state, "new")
+        self.assertFalse(inbox.partner_id or inbox.dispute_ids)
+        self.assertEqual(self.inv_nl.credit_followup_state, "active")
+        self.assertFalse(self.email_messages(self.inv_nl))
+        self.assertFalse(self.acks(inbox))
+        wizard = Form(self.env["credit.mail.link"].with_user(self.manager).with_context(default_inbox_id=inbox.id))
+        self.assertEqual(wizard.partner_id, self.debtor2, "the triage proposes the debtor of the invoice")
 
     def test_unknown_sender_triage_then_link(self):
         inbox = self.receive("Stranger <stranger@unknown.example>", "Hello", body="Who do I talk to about a bill?")
@@ -366,6 +380,33 @@ class TestMailGateway(CreditFollowupCommon, MockEmail):
         english = by_partner["debtor1@example.com"]
         self.assertEqual(english.subject, "We received your message: Question")
         self.assertIn("We received your message.", english.body_html)
+
+    def test_third_party_in_a_linked_conversation_opens_nothing(self):
+        first = self.receive(
+            "Debtor One <debtor1@example.com>", f"About {self.inv1.name}", msg_id="<thread-1@debtor.example>"
+        )
+        dispute = first.dispute_ids
+        dispute.action_close("resolved")
+        self.assertEqual(self.inv1.credit_followup_state, "active")
+        self.receive(
+            "Someone in CC <cc@third.example>",
+            f"Re: About {self.inv1.name}",
+            body="Thanks all!",
+            extra={"In-Reply-To": "<thread-1@debtor.example>", "References": "<thread-1@debtor.example>"},
+        )
+        self.assertEqual(first.dispute_ids, dispute, "no new dispute")
+        self.assertEqual(self.inv1.credit_followup_state, "active", "follow-up not paused again")
+        self.assertEqual(len(self.email_messages(self.inv1)), 2, "the reply is registered on the invoice")
+
+    def test_one_ack_per_address_and_day(self):
+        """An auto-responder without auto-reply headers starts a new conversation with each answer."""
+        for number in range(3):
+            self.receive(
+                "Debtor One <debtor1@example.com>",
+                f"Automatic answer {number} about {self.inv1.name}",
+                msg_id=f"<loop-{number}@debtor.example>",
+            )
+        self.assertEqual(len(self.acks()), 1)
 
     def test_no_ack_to_automatic_mail(self):
         cases = [

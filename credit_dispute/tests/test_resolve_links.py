@@ -248,6 +248,27 @@ class TestResolveLinks(CreditDisputeCommon, HttpCase):
         self.assertTrue(self._chatter(self.dispute, self.manager))
         self.assertFalse(self._chatter(self.dispute, self.resolver))
 
+    def test_links_of_before_a_reopening_or_a_reassignment_back_stay_dead(self):
+        old_links, _all = self._mailed_links(self.dispute, self.resolver)
+        self.dispute.action_close("resolved")
+        self.dispute.action_reopen()
+        self._submit_refused(old_links["Reject"], "The dispute changed since this e-mail was sent.")
+        self.assertEqual(self.dispute.state, "in_progress")
+        # A → B → A: the first e-mail's links do not come back to life
+        self.dispute.user_id = self.manager
+        self.dispute.user_id = self.resolver
+        self._submit_refused(old_links["Solved"], "The dispute changed since this e-mail was sent.")
+        self.assertEqual(self.dispute.state, "in_progress")
+        new_links, _all = self._mailed_links(self.dispute, self.resolver)
+        self._submit(new_links["Solved"], resume="now")
+        self.assertEqual(self.dispute.state, "resolved")
+
+    def test_archived_responsible_cannot_act(self):
+        links, _all = self._mailed_links(self.dispute, self.resolver)
+        self.resolver.active = False
+        self._submit_refused(links["Solved"], "The dispute was reassigned.")
+        self.assertEqual(self.dispute.state, "new")
+
     def test_post_without_csrf_token_is_refused(self):
         path = self._link("solved")
         self._open(path)  # a session exists
