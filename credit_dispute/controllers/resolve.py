@@ -56,11 +56,7 @@ class CreditDisputeResolve(http.Controller):
                 try:
                     resume_date = fields.Date.to_date(values["resume_date"])
                 except ValueError:
-                    resume_date = False
-                if not resume_date:
-                    return self._render_confirm(
-                        token, check, values, error=request.env._("Choose the date on which follow-up resumes.")
-                    )
+                    resume_date = False  # action_close says which date is missing: nothing is written
         dispute = self._credit_dispute_as_responsible(check)
         try:
             with request.env.cr.savepoint():

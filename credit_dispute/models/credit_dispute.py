@@ -374,11 +374,8 @@ class CreditDispute(models.Model):
         )
         # invoices still covered by another open dispute stay paused
         moves -= self.sudo().search([("id", "not in", self.ids), ("state", "in", OPEN_STATES)]).move_ids
-        if mode == "now" or (mode == "date" and date and date <= fields.Date.context_today(self)):
-            moves._credit_resume("dispute")
-        elif mode == "date":
-            # the engine resumes pauses the day after "paused until"
-            moves.write({"credit_pause_until": date - timedelta(days=1)})
+        if mode != "keep":
+            moves._credit_resume_on(date if mode == "date" else False, "dispute")
         return moves | self._credit_release_held(mode, date)
 
     # ------------------------------------------------------------------ state changes
@@ -395,6 +392,8 @@ class CreditDispute(models.Model):
             raise UserError(self.env._("Only open disputes can be closed."))
         if resume == "date" and not resume_date:
             raise UserError(self.env._("Choose the date on which follow-up resumes."))
+        if resume == "date" and resume_date < fields.Date.context_today(self):
+            raise UserError(self.env._("Choose today or a later date on which follow-up resumes."))
         vals = {"state": state, "date_closed": fields.Date.context_today(self)}
         if note:
             vals["resolution_note"] = note
@@ -468,38 +467,36 @@ class CreditDispute(models.Model):
 
     def _credit_post_opened(self):
         """ "Dispute opened" on each invoice and the debtor: part of their contact history."""
-        subtype = self.env.ref("credit_dispute.mt_credit_dispute_opened")
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for dispute in self:
-            body = Markup("<p>%s</p>%s") % (
-                self.env._(
-                    "Dispute %(name)s opened (%(category)s, received by %(channel)s), responsible: %(user)s.",
-                    name=dispute.name,
-                    category=dispute.category_id.name or self.env._("to qualify"),
-                    channel=channels[dispute.channel],
-                    user=dispute.user_id.name or "-",
-                ),
-                dispute.description or "",
+            text = self.env._(
+                "Dispute %(name)s opened (%(category)s, received by %(channel)s), responsible: %(user)s.",
+                name=dispute.name,
+                category=dispute.category_id.name or self.env._("to qualify"),
+                channel=channels[dispute.channel],
+                user=dispute.user_id.name or "-",
             )
-            # the debtor's and invoices' chatter is written by the dispute, also when a resolver opens it
-            for record in [dispute.partner_id.sudo(), *dispute.sudo().move_ids]:
-                record.message_post(body=body, subtype_id=subtype.id, message_type="notification")
+            dispute._credit_post_on_debtor(text, dispute.description, "credit_dispute.mt_credit_dispute_opened")
 
     def _credit_post_closed(self):
-        subtype = self.env.ref("credit_dispute.mt_credit_dispute_closed")
         states = dict(self._fields["state"]._description_selection(self.env))
         for dispute in self:
-            body = Markup("<p>%s</p>%s") % (
-                self.env._(
-                    "Dispute %(name)s %(state)s by %(user)s.",
-                    name=dispute.name,
-                    state=states[dispute.state].lower(),
-                    user=self.env.user.name,
-                ),
-                dispute.resolution_note or "",
+            text = self.env._(
+                "Dispute %(name)s %(state)s by %(user)s.",
+                name=dispute.name,
+                state=states[dispute.state].lower(),
+                user=self.env.user.name,
             )
-            for record in [dispute.partner_id.sudo(), *dispute.sudo().move_ids]:
-                record.message_post(body=body, subtype_id=subtype.id, message_type="notification")
+            dispute._credit_post_on_debtor(text, dispute.resolution_note, "credit_dispute.mt_credit_dispute_closed")
+
+    def _credit_post_on_debtor(self, text, html, subtype_xmlid):
+        """A line on the debtor's and each invoice's chatter, written by the dispute also when a resolver acts
+        (sudo: they may not read invoices)."""
+        self.ensure_one()
+        body = Markup("<p>%s</p>%s") % (text, html or "")
+        subtype = self.env.ref(subtype_xmlid)
+        for record in [self.partner_id.sudo(), *self.sudo().move_ids]:
+            record.message_post(body=body, subtype_id=subtype.id, message_type="notification")
 
     def _credit_notify_responsible(self):
         """An activity (one per dispute, reassigned, never duplicated) and an e-mail to the responsible."""
@@ -881,11 +878,8 @@ class CreditDispute(models.Model):
             return held
         others = self.sudo().search([("id", "not in", self.ids), ("state", "in", OPEN_STATES)])
         held -= others.credit_held_move_ids | others.move_ids
-        if mode == "now" or (mode == "date" and date and date <= fields.Date.context_today(self)):
-            held._credit_resume("reply")
-        elif mode == "date":
-            # the engine resumes pauses the day after "paused until"
-            held.write({"credit_pause_until": fields.Date.subtract(date, days=1)})
+        if mode != "keep":
+            held._credit_resume_on(date if mode == "date" else False, "reply")
         return held
 
     # ------------------------------------------------------------------ dossier

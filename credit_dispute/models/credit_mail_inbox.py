@@ -226,38 +226,33 @@ class CreditMailInbox(models.Model):
             # an invoice number alone is no proof of who writes (numbers are sequential): only a sender of the
             # debtor's own mail domain is linked automatically; anyone else waits in triage with this proposal,
             # so a stranger can neither pause follow-up nor learn from the acknowledgement who the debtor is
-            if self._credit_internal_sender() or self._credit_sender_domain() in self._credit_debtor_domains(debtor):
+            sender = self.email_normalized
+            if sender and (
+                self._credit_is_ours(sender) or self._credit_sender_domain() in self._credit_debtor_domains(debtor)
+            ):
                 return debtor, mentioned, "invoice"
         return None
 
     def _credit_debtor_addresses(self):
         """The conversation's first sender and the e-mail addresses of the linked debtor's contacts."""
         self.ensure_one()
-        contacts = self.env["res.partner"].search(
-            [("commercial_partner_id", "=", self.partner_id.id), ("email", "!=", False)]
-        )
-        return set(contacts.mapped("email_normalized")) | {self.email_normalized} - {False}
+        return self._credit_contact_emails(self.partner_id) | {self.email_normalized} - {False}
 
-    def _credit_internal_sender(self):
-        """One of our people or companies forwarding a debtor's question."""
-        email = self.email_normalized
-        if not email:
-            return False
-        users = self.env["res.users"].search_count([("email_normalized", "=", email), ("share", "=", False)], limit=1)
-        return bool(users) or email in self.env["res.company"].search([]).partner_id.mapped("email_normalized")
+    def _credit_contact_emails(self, debtor):
+        contacts = self.env["res.partner"].search([("commercial_partner_id", "=", debtor.id), ("email", "!=", False)])
+        return set(contacts.mapped("email_normalized")) - {False}
 
     def _credit_sender_domain(self):
         return (self.email_normalized or "").rpartition("@")[2] or False
 
     def _credit_debtor_domains(self, debtor):
         """Mail domains of the debtor and its contacts (not the company's own)."""
-        contacts = self.env["res.partner"].search([("commercial_partner_id", "=", debtor.id), ("email", "!=", False)])
-        domains = {(email or "").rpartition("@")[2] for email in contacts.mapped("email_normalized")}
+        domains = {email.rpartition("@")[2] for email in self._credit_contact_emails(debtor)}
         own = {
             (email or "").rpartition("@")[2]
             for email in self.env["res.company"].search([]).partner_id.mapped("email_normalized")
         }
-        return (domains - own) - {""}
+        return domains - own - {""}
 
     def _credit_open_invoice_domain(self, partner):
         return [
@@ -488,14 +483,14 @@ class CreditMailInbox(models.Model):
 
     @api.model
     def _credit_is_own_address(self, email):
-        """An address of ours (companies, aliases, alias domains, internal users) or a machine: never answered."""
+        """An address of ours or a machine's: never answered."""
         email = email_normalize(email or "")
-        if not email:
-            return True
-        localpart, _at, domain = email.partition("@")
-        if localpart in SYSTEM_LOCALPARTS:
-            return True
-        if domain in self.env["mail.alias.domain"].search([]).mapped("name"):
+        return not email or email.partition("@")[0] in SYSTEM_LOCALPARTS or self._credit_is_ours(email)
+
+    @api.model
+    def _credit_is_ours(self, email):
+        """A normalized address of our companies, aliases, alias domains or internal users."""
+        if email.partition("@")[2] in self.env["mail.alias.domain"].search([]).mapped("name"):
             return True
         if email in [email_normalize(e) for e in self.env["res.company"].search([]).mapped("email") if e]:
             return True

@@ -111,6 +111,13 @@ class TestDispute(CreditDisputeCommon):
         with self.assertRaises(UserError):
             dispute.action_close("resolved", resume="date")
         self.assertEqual(dispute.state, "new")
+        yesterday = fields.Date.context_today(dispute) - timedelta(days=1)
+        wizard = self.env["credit.dispute.close"].create(
+            {"dispute_id": dispute.id, "state": "resolved", "resume": "date", "resume_date": yesterday}
+        )
+        with self.assertRaises(UserError):  # the wizard and the e-mail link share the check of action_close
+            wizard.action_confirm()
+        self.assertEqual(dispute.state, "new")
 
     def test_manual_pause_is_not_resumed_by_the_dispute(self):
         inv = self._invoice(self.debtor, 10)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -105,6 +107,17 @@ class AccountMove(models.Model):
                 "credit_followup_planned": False,
             }
         )
+        return paused
+
+    def _credit_resume_on(self, date=False, reason=None):
+        """Resume follow-up on ``date`` (today or earlier, or no date: now). A later date becomes the pause's
+        end: the engine resumes a pause the day after its "paused until"."""
+        if not date or date <= fields.Date.context_today(self):
+            return self._credit_resume(reason)
+        paused = self.filtered(
+            lambda m: m.credit_followup_state == "paused" and (reason is None or m.credit_pause_reason == reason)
+        )
+        paused.write({"credit_pause_until": date - timedelta(days=1)})
         return paused
 
     def action_credit_resume(self):
