@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class CreditDisputeClose(models.TransientModel):
@@ -24,14 +23,13 @@ class CreditDisputeClose(models.TransientModel):
     @api.depends("dispute_id")
     def _compute_pauses(self):
         for wizard in self:
+            # sudo on the invoices of a dispute the user may read: its responsible may not read invoices
+            moves = wizard.dispute_id.sudo().move_ids if wizard.dispute_id.has_access("read") else []
             wizard.pauses = any(
-                m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute"
-                for m in wizard.dispute_id.sudo().move_ids
+                m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute" for m in moves
             )
 
     def action_confirm(self):
         self.ensure_one()
-        if self.resume == "date" and (not self.resume_date or self.resume_date < fields.Date.context_today(self)):
-            raise UserError(self.env._("Choose today or a later date on which follow-up resumes."))
         self.dispute_id.action_close(self.state, note=self.note, resume=self.resume, resume_date=self.resume_date)
         return {"type": "ir.actions.act_window_close"}
