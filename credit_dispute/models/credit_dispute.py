@@ -378,6 +378,85 @@ class CreditDispute(models.Model):
             moves._credit_resume_on(date if mode == "date" else False, "dispute")
         return moves | self._credit_release_held(mode, date)
 
+    # ------------------------------------------------------------------ a debtor's reply (e-mail, WhatsApp…)
+    @api.model
+    def _credit_debtor_reply(
+        self,
+        partner,
+        moves,
+        company,
+        channel,
+        description,
+        user=None,
+        disputes=None,
+        automatic=False,
+        pause_note=None,
+        register=None,
+    ):
+        """A debtor's message about ``moves`` (an e-mail, a WhatsApp message…), the same way for every channel.
+
+        Finds the open disputes it concerns (on ``moves`` or among ``disputes``); unless ``automatic`` (an
+        auto-reply, a third party), opens a dispute "to qualify" for the open invoices none covers yet — or for a
+        message about no invoice in particular; about paid invoices only, nothing is opened — and pauses
+        follow-up as the company says (``credit_reply_pause_mode``). ``register(existing, new)`` is called before
+        the pause so the caller can post the message on the disputes. Returns ``(existing, new)``.
+        """
+        partner = partner.commercial_partner_id
+        disputes = disputes or self.browse()
+        existing = self.search(
+            [
+                ("state", "in", OPEN_STATES),
+                ("partner_id", "=", partner.id),
+                "|",
+                ("move_ids", "in", moves.ids),
+                ("id", "in", disputes.ids),
+            ]
+        )
+        new = self.browse()
+        if not automatic:
+            open_moves = moves.filtered(lambda m: m.state == "posted" and m.payment_state in ("not_paid", "partial"))
+            uncovered = open_moves - existing.move_ids
+            if uncovered or not (existing or moves):
+                new = self.create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "move_ids": [(6, 0, uncovered.ids)],
+                        "channel": channel,
+                        "user_id": (user or company._credit_mail_handler(partner)).id,
+                        "description": description,
+                    }
+                )
+        if register:
+            register(existing, new)
+        if not automatic:
+            self._credit_reply_pause(partner, company, new, existing | new, pause_note)
+        return existing, new
+
+    @api.model
+    def _credit_reply_pause(self, partner, company, new_disputes, disputes, note=None):
+        """The company's choice (``credit_reply_pause_mode``) on top of the dispute's own pause."""
+        mode = company.credit_reply_pause_mode
+        if mode == "hold":
+            # only the dispute just opened: a qualified dispute keeps its own pause
+            until = fields.Date.context_today(self) + company._credit_reply_hold_delta()
+            held = new_disputes.move_ids.filtered(
+                lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute"
+            )
+            held.write({"credit_pause_until": until})
+        elif mode == "partner" and disputes:
+            others = self.env["account.move"].search(
+                [*partner.with_company(company)._credit_open_invoice_domain(), ("credit_followup_state", "=", "active")]
+            )
+            others -= disputes.move_ids
+            dispute = new_disputes[:1] or disputes[:1]
+            paused = others._credit_pause(
+                "reply",
+                note=note(dispute) if note else dispute.name,
+            )
+            if paused:
+                dispute.credit_held_move_ids = [(4, move.id) for move in paused]
+
     # ------------------------------------------------------------------ state changes
     def action_start(self):
         self.check_access("write")

@@ -23,8 +23,6 @@ from odoo.exceptions import UserError
 from odoo.tools import email_normalize, html2plaintext
 from odoo.tools.mail import parse_contact_from_email, unfold_references
 
-from .credit_dispute import OPEN_STATES
-
 # Precedence values of mailing lists and auto-responders (RFC 2076, RFC 3834 §2)
 AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 AUTOMATIC_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "List-Id", "List-Unsubscribe")
@@ -346,43 +344,29 @@ class CreditMailInbox(models.Model):
         subtype = self.env.ref("credit_dispute.mt_credit_email_in")
         for message in messages:
             self._credit_copy_message(message, [self.partner_id, *self.move_ids], subtype)
-        Dispute = self.env["credit.dispute"]
-        domain = [("state", "in", OPEN_STATES), ("partner_id", "=", self.partner_id.id)]
-        existing = Dispute.search(
-            [*domain, "|", ("move_ids", "in", self.move_ids.ids), ("id", "in", self.dispute_ids.ids)]
+        existing, new = self.env["credit.dispute"]._credit_debtor_reply(
+            self.partner_id,
+            self.move_ids,
+            self.company_id,
+            "email",
+            Markup("<p>%s</p>")
+            % self.env._("E-mail from %(sender)s: %(subject)s", sender=self.email_from or "-", subject=self.name),
+            user=self.user_id,
+            disputes=self.dispute_ids,
+            automatic=automatic,
+            pause_note=lambda dispute: self.env._("E-mail from the debtor (dispute %(name)s)", name=dispute.name),
+            register=lambda existing, new: self._credit_copy_to_disputes(messages, existing, new, subtype, automatic),
         )
-        new = Dispute
-        if not automatic:
-            open_moves = self.move_ids.filtered(
-                lambda m: m.state == "posted" and m.payment_state in OPEN_PAYMENT_STATES
-            )
-            uncovered = open_moves - existing.move_ids
-            # a dispute to qualify for open invoices nobody handles yet, or for an e-mail about no invoice in
-            # particular; about paid invoices only, the e-mail is registered and that is all
-            if uncovered or not (existing or self.move_ids):
-                new = Dispute.create(self._credit_dispute_vals(uncovered))
+        self.dispute_ids = [(4, dispute.id) for dispute in existing | new]
+        if not automatic and acknowledge:
+            self._credit_acknowledge(existing | new)
+
+    def _credit_copy_to_disputes(self, messages, existing, new, subtype, automatic):
         for dispute in existing | new:
             for message in messages:
                 # the responsible of an open dispute hears about the debtor's new e-mail
                 notify = dispute.user_id.partner_id if dispute in existing and not automatic else None
                 self._credit_copy_message(message, [dispute], subtype, notify=notify)
-        self.dispute_ids = [(4, dispute.id) for dispute in existing | new]
-        if automatic:
-            return
-        self._credit_pause_followup(new, existing | new)
-        if acknowledge:
-            self._credit_acknowledge(existing | new)
-
-    def _credit_dispute_vals(self, moves):
-        return {
-            "partner_id": self.partner_id.id,
-            "company_id": self.company_id.id,
-            "move_ids": [(6, 0, moves.ids)],
-            "channel": "email",
-            "user_id": self.user_id.id or self.company_id._credit_mail_handler(self.partner_id).id,
-            "description": Markup("<p>%s</p>")
-            % self.env._("E-mail from %(sender)s: %(subject)s", sender=self.email_from or "-", subject=self.name),
-        }
 
     def _credit_copy_message(self, message, records, subtype, notify=None):
         """``message`` (an incoming e-mail) as an e-mail on each of ``records``, each with its own attachments.
@@ -417,29 +401,6 @@ class CreditMailInbox(models.Model):
                     }
                 )
         return posted | self.env["mail.message"].create(vals_list)
-
-    def _credit_pause_followup(self, new_disputes, disputes):
-        """The company's choice (``credit_reply_pause_mode``) on top of the dispute's own pause."""
-        company = self.company_id
-        mode = company.credit_reply_pause_mode
-        if mode == "hold":
-            # only the dispute just opened: a qualified dispute keeps its own pause
-            until = fields.Date.context_today(self) + company._credit_reply_hold_delta()
-            held = new_disputes.move_ids.filtered(
-                lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute"
-            )
-            held.write({"credit_pause_until": until})
-        elif mode == "partner" and disputes:
-            others = self.env["account.move"].search(
-                [*self._credit_open_invoice_domain(self.partner_id), ("credit_followup_state", "=", "active")]
-            )
-            others -= disputes.move_ids
-            dispute = new_disputes[:1] or disputes[:1]
-            paused = others._credit_pause(
-                "reply", note=self.env._("E-mail from the debtor (dispute %(name)s)", name=dispute.name)
-            )
-            if paused:
-                dispute.credit_held_move_ids = [(4, move.id) for move in paused]
 
     # ------------------------------------------------------------------ acknowledgement
     def _credit_ack_blocked(self):
