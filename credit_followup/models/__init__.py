@@ -9,6 +9,8 @@ from . import credit_followup_contact
 from . import credit_followup_promise
 from . import credit_followup_worklist
 from . import account_move
+from . import credit_collection_cost_bracket
+from . import credit_interest_rate
 from . import res_company
 from . import res_partner
 from . import mail_mail

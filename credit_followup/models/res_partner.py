@@ -63,6 +63,12 @@ class ResPartner(models.Model):
         compute="_compute_credit_invoice_ids",
         help="Open customer invoices of this debtor in the current company, with their follow-up.",
     )
+    credit_interest_kind = fields.Selection(
+        [("consumer", "Statutory interest (BW 6:119)"), ("commercial", "Commercial interest (BW 6:119a)")],
+        string="Statutory interest",
+        help="Which statutory interest this debtor owes on late payment. Empty: commercial interest for a "
+        "company, statutory (consumer) interest for an individual.",
+    )
     credit_broken_promise_count = fields.Integer(
         string="Broken promises", readonly=True, copy=False, help="How often this debtor broke a promise to pay."
     )

@@ -5,3 +5,4 @@ from . import test_workspace
 from . import test_setup_wizard
 from . import test_worklist_tour
 from . import test_reporting
+from . import test_costs_interest
