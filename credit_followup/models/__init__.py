@@ -14,6 +14,8 @@ from . import credit_interest_rate
 from . import res_company
 from . import res_partner
 from . import mail_mail
+from . import sms_sms
+from . import sms_tracker
 from . import report_credit_letter
 from . import credit_report_overdue
 from . import credit_report_dso

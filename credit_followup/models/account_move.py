@@ -72,8 +72,8 @@ class AccountMove(models.Model):
                 move.credit_followup_state = "active"
 
     def _compute_credit_days_overdue(self):
-        today = fields.Date.context_today(self)
         for move in self:
+            today = (move.company_id or self.env.company)._credit_today()
             due = move.invoice_date_due
             move.credit_days_overdue = (today - due).days if due and move.move_type == "out_invoice" else 0
 
@@ -114,7 +114,7 @@ class AccountMove(models.Model):
     def _credit_resume_on(self, date=False, reason=None):
         """Resume follow-up on ``date`` (today or earlier, or no date: now). A later date becomes the pause's
         end: the engine resumes a pause the day after its "paused until"."""
-        if not date or date <= fields.Date.context_today(self):
+        if not date or date <= (self.company_id[:1] or self.env.company)._credit_today():
             return self._credit_resume(reason)
         paused = self.filtered(
             lambda m: m.credit_followup_state == "paused" and (reason is None or m.credit_pause_reason == reason)

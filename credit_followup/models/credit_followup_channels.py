@@ -12,7 +12,7 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import fields, models, tools
+from odoo import Command, fields, models, tools
 from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
@@ -35,7 +35,7 @@ class CreditFollowupEngine(models.AbstractModel):
             step = action.step
             lines = []
             for move, line_step in action.items:
-                days = (self.env.context.get("credit_date") or fields.Date.context_today(self)) - move.invoice_date_due
+                days = (self.env.context.get("credit_date") or company._credit_today()) - move.invoice_date_due
                 lines.append(
                     {
                         "move": move,
@@ -140,9 +140,12 @@ class CreditFollowupEngine(models.AbstractModel):
     # ------------------------------------------------------------------ e-mail
     def _credit_execute_email(self, actions, date, company):
         sendable = []
+        opted_out = self.env["res.partner"].union(*(a.recipient for a in actions))._credit_opted_out("email")
         for action in actions:
             if not action.recipient.email:
                 self._fail(action, self.env._("no e-mail address"))
+            elif action.recipient in opted_out:
+                self._fail(action, self.env._("opted out (e-mail address on the blacklist)"))
             else:
                 sendable.append(action)
         if not sendable:
@@ -344,11 +347,14 @@ class CreditFollowupEngine(models.AbstractModel):
     # ------------------------------------------------------------------ SMS
     def _credit_execute_sms(self, actions, date, company):
         sendable = []
+        opted_out = self.env["res.partner"].union(*(a.recipient for a in actions))._credit_opted_out("sms")
         for action in actions:
             number = action.recipient.mobile or action.recipient.phone
             sanitized = number and action.recipient._phone_format(number=number, force_format="E164")
             if not sanitized:
                 self._fail(action, self.env._("no valid mobile number"))
+            elif action.recipient in opted_out:
+                self._fail(action, self.env._("opted out (number on the blacklist)"))
             else:
                 action.result = {"state": "done", "number": sanitized}
                 sendable.append(action)
@@ -382,18 +388,46 @@ class CreditFollowupEngine(models.AbstractModel):
                 ]
             )
         )
-        self.env["sms.sms"].sudo().create(
-            [  # queued; Odoo's SMS cron sends them
+        send_after = company._credit_send_after()
+        sms_records = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [  # queued; Odoo's SMS cron sends them, not before the company's sending hours
+                    {
+                        "number": action.result["number"],
+                        "body": bodies[action.partner.id],
+                        "partner_id": action.recipient.id,
+                        "mail_message_id": message.id,
+                        "state": "outgoing",
+                        "credit_send_after": send_after,
+                    }
+                    for action, message in zip(sendable, messages, strict=True)
+                ]
+            )
+        )
+        # Odoo's own SMS tracking: a notification per SMS shows its fate on the chatter message, and the
+        # provider's answer reaches the follow-up log through sms.tracker (see sms_tracker.py)
+        self.env["mail.notification"].sudo().create(
+            [
                 {
-                    "number": action.result["number"],
-                    "body": bodies[action.partner.id],
-                    "partner_id": action.recipient.id,
-                    "mail_message_id": message.id,
-                    "state": "outgoing",
+                    "author_id": company.partner_id.id,
+                    "mail_message_id": sms.mail_message_id.id,
+                    "res_partner_id": sms.partner_id.id,
+                    "sms_number": sms.number,
+                    "notification_type": "sms",
+                    "sms_id_int": sms.id,
+                    "sms_tracker_ids": [Command.create({"sms_uuid": sms.uuid})],
+                    "is_read": True,
+                    "notification_status": "ready",
                 }
-                for action, message in zip(sendable, messages, strict=True)
+                for sms in sms_records
             ]
         )
+        if send_after > fields.Datetime.now():
+            cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger(at=send_after)  # wake the SMS queue when the sending hours start
         for action, message in zip(sendable, messages, strict=True):
             action.result["message_id_rec"] = message.id
         self._record_action(
@@ -472,7 +506,7 @@ class CreditFollowupEngine(models.AbstractModel):
     def _approve(self, partners, company):
         """Execute the steps waiting for a credit manager's approval for these debtors."""
         self._check_credit_manager()
-        date = fields.Date.context_today(self)
+        date = company._credit_today()
         logs = self.env["credit.followup.log"].search(
             [("partner_id", "in", partners.ids), ("state", "=", "to_approve"), ("company_id", "=", company.id)]
         )

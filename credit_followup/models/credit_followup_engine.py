@@ -82,10 +82,10 @@ class CreditFollowupEngine(models.AbstractModel):
             failed, remaining, run ids
         """
         self._check_credit_manager()
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        date = fields.Date.to_date(date)
         companies = companies if companies is not None else self.env.companies
         summary = {
-            "date": str(date),
+            "date": str(date or companies[:1]._credit_today()),
             "partners": 0,
             "invoices": 0,
             "actions": Counter(),
@@ -99,7 +99,7 @@ class CreditFollowupEngine(models.AbstractModel):
         timing = Counter()  # seconds spent per channel, for the run record and benchmarks
         for company in companies:
             self.with_company(company).with_context(credit_timing=timing)._run_company(
-                company, date, partners, trigger, summary, deadline
+                company, date or company._credit_today(), partners, trigger, summary, deadline
             )
         summary["seconds_per_channel"] = dict(timing)
         summary["actions"] = dict(summary["actions"])
@@ -118,14 +118,15 @@ class CreditFollowupEngine(models.AbstractModel):
     @api.model
     def preview(self, companies=None, date=None, partners=None, profiles=None):
         """What a run on ``date`` would do, without writing anything: one dict per invoice."""
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        date = fields.Date.to_date(date)
         companies = companies if companies is not None else self.env.companies
         lines = []
         for company in companies:
             engine = self.with_company(company)
-            partner_ids = engine._candidate_partner_ids(company, date, partners)
+            company_date = date or company._credit_today()
+            partner_ids = engine._candidate_partner_ids(company, company_date, partners)
             for batch in split_every(BATCH_SIZE, partner_ids):
-                plan = engine._plan(company, engine.env["res.partner"].browse(batch), date, preview=True)
+                plan = engine._plan(company, engine.env["res.partner"].browse(batch), company_date, preview=True)
                 if profiles:
                     plan["decisions"] = [d for d in plan["decisions"] if d.next_step.profile_id in profiles]
                 lines += engine._preview_lines(plan)
@@ -199,13 +200,16 @@ class CreditFollowupEngine(models.AbstractModel):
             self.env.cr.commit()  # pylint: disable=invalid-commit  # the run's figures
 
     def _candidate_partner_ids(self, company, date, partners=None):
-        """Debtors with an open, active invoice whose next step is due or not yet planned."""
+        """Debtors with an open, active invoice whose next step is due or not yet planned — not archived
+        debtors, nor debtors set to "do not chase"."""
         self.env.flush_all()  # the query below reads invoices the ORM may still hold in cache
         query = SQL(
             """
             SELECT DISTINCT m.commercial_partner_id
               FROM account_move m
+              JOIN res_partner p ON p.id = m.commercial_partner_id
              WHERE m.company_id = %(company)s
+               AND NOT %(not_chased)s
                AND m.move_type = 'out_invoice'
                AND m.state = 'posted'
                AND m.payment_state IN ('not_paid', 'partial')
@@ -216,6 +220,7 @@ class CreditFollowupEngine(models.AbstractModel):
             """,
             company=company.id,
             date=date,
+            not_chased=self.env["res.partner"]._credit_not_chased_sql("p", date),
             partner_filter=SQL("AND m.commercial_partner_id IN %s", tuple(partners.commercial_partner_id.ids))
             if partners
             else SQL(""),
@@ -407,7 +412,7 @@ class CreditFollowupEngine(models.AbstractModel):
     def _skip_next_step(self, partner, company):
         """Skip the next step of a debtor's invoices: recorded, nobody contacted, the step after it is planned."""
         self._check_credit_manager()
-        date = fields.Date.context_today(self)
+        date = company._credit_today()
         waiting = self.env["credit.followup.log"].search(
             [
                 ("partner_id", "=", partner.commercial_partner_id.id),
@@ -615,13 +620,19 @@ class CreditFollowupEngine(models.AbstractModel):
             self._credit_handle_failures(failed, date, company)
 
     def _credit_handle_failures(self, failed, date, company):
-        """Post the failure, ask the responsible to fix the contact data, use the fallback channel."""
-        self._post_failure_messages(failed, date)
+        """Post each failure; a failed primary action goes to its step's fallback channel once, a failed fallback
+        ends the chain. The debtor's responsible gets one "fix the contact data" activity (not one per failure)."""
         fallbacks = []
         for action in failed:
             fallback = action.step.fallback_channel
-            if fallback and not action.is_fallback:
+            if action.is_fallback or not fallback or fallback == action.channel:
+                continue  # the chain ends here
+            done = self.env["credit.followup.log"].search_count(
+                [("move_id", "in", action.moves.ids), ("channel", "=", fallback), ("step_id", "in", action.step.ids)]
+            )
+            if not done:
                 fallbacks.append(Action(action.partner, fallback, action.recipient, action.items, is_fallback=True))
+        self._post_failure_messages(failed, date)
         if fallbacks:
             self._execute_actions(fallbacks, date, company)
             for action in fallbacks:
@@ -663,11 +674,21 @@ class CreditFollowupEngine(models.AbstractModel):
         names = ", ".join(action.moves.mapped("name"))
         return escape(names)
 
-    def _post_failure_messages(self, failed, date, company=None):
+    def _post_failure_messages(self, failed, date):
+        """Chatter lines for each failed action; one open "fix the contact data" activity per debtor."""
         vals_list = []
         activity_vals = []
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("res.partner")
+        partners = self.env["res.partner"].union(*(action.partner for action in failed))
+        has_activity = set(
+            self.env["mail.activity"]
+            .sudo()  # whoever got it, one open request per debtor is enough
+            .search(
+                [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids), ("credit_fix_contact", "=", True)]
+            )
+            .mapped("res_id")
+        )
         for action in failed:
             company = action.moves.company_id[:1]
             body = Markup("<p>%s</p>") % self.env._(
@@ -683,7 +704,8 @@ class CreditFollowupEngine(models.AbstractModel):
             vals_list += self._invoice_message_vals(action, body, "credit_followup.mt_credit_failed", company)
             responsible = action.partner.with_company(company).credit_followup_responsible_id
             user = action.step._activity_user(action.moves[:1], responsible)
-            if activity_type:
+            if activity_type and action.partner.id not in has_activity:
+                has_activity.add(action.partner.id)
                 activity_vals.append(
                     {
                         "res_model_id": model_id,
@@ -693,6 +715,7 @@ class CreditFollowupEngine(models.AbstractModel):
                         "date_deadline": date,
                         "summary": self.env._("Fix contact data: %(channel)s failed", channel=action.channel),
                         "note": body,
+                        "credit_fix_contact": True,
                     }
                 )
         self.env["mail.message"].sudo().create(vals_list)  # chatter lines written by the engine

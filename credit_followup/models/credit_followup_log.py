@@ -1,6 +1,10 @@
+import logging
+
 from odoo import api, fields, models
 
 from .credit_followup_engine import Action
+
+_logger = logging.getLogger(__name__)
 
 
 class CreditFollowupLog(models.Model):
@@ -63,21 +67,42 @@ class CreditFollowupLog(models.Model):
             log.display_name = f"{log.move_id.name} – {log.step_id.name}"
 
     def _credit_mark_failed(self, reason):
-        """A delivery failed after the fact (bounce, SMTP error): never count it as sent.
+        """A delivery failed for good after the fact (hard bounce, recipient refused, SMS error).
 
-        Marks the rows failed, posts it, gives the responsible an activity and executes the
-        step's fallback channel.
+        Called from Odoo's mail queue, SMS queue and bounce processing (and WhatsApp's webhook): it never
+        raises into them. Rows already failed are left alone. A failed primary row takes its step's fallback
+        channel once; a failed fallback row ends the chain with one activity asking to fix the contact data.
+        Nothing is sent again for that step: the next one follows when it is due.
+
+        :return: True when rows were marked failed
         """
-        if not self:
-            return
+        logs = self.filtered(lambda log: log.state == "done")
+        if not logs:
+            return False
+        try:
+            with self.env.cr.savepoint():
+                logs._fail_and_fall_back(reason)
+        except Exception:
+            _logger.exception("credit follow-up: handling the failure of log rows %s failed", logs.ids)
+            try:
+                with self.env.cr.savepoint():
+                    logs.write({"state": "failed", "failure_reason": reason})
+            except Exception:
+                _logger.exception("credit follow-up: could not mark log rows %s failed", logs.ids)
+        return True
+
+    def _fail_and_fall_back(self, reason):
         self.write({"state": "failed", "failure_reason": reason})
-        engine = self.env["credit.followup.engine"].sudo()  # failure handling runs from the mail queue
-        for (partner, company, channel), logs in self.grouped(
-            lambda l: (l.partner_id, l.company_id, l.channel)
+        engine = self.env["credit.followup.engine"].sudo()  # failure handling runs from the mail and SMS queues
+        for (partner, company, channel, is_fallback), logs in self.grouped(
+            lambda log: (log.partner_id, log.company_id, log.channel, log.is_fallback)
         ).items():
-            engine = engine.with_company(company)
             action = Action(
-                partner, channel, logs.recipient_id[:1] or partner, [(log.move_id, log.step_id) for log in logs]
+                partner,
+                channel,
+                logs.recipient_id[:1] or partner,
+                [(log.move_id, log.step_id) for log in logs],
+                is_fallback=is_fallback,
             )
             action.result = {"state": "failed", "failure_reason": reason}
-            engine._credit_handle_failures([action], logs[0].date, company)
+            engine.with_company(company)._credit_handle_failures([action], logs[0].date, company)

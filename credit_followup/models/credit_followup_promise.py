@@ -101,10 +101,10 @@ class CreditFollowupPromise(models.Model):
     @api.model
     def _cron_check_promises(self, date=None):
         """Kept when enough was paid; broken when the grace period passed without it."""
-        date = date or fields.Date.context_today(self)
         open_promises = self.search([("state", "=", "open")])
         kept = open_promises.filtered(lambda p: p.currency_id.compare_amounts(p.amount_paid, p.amount) >= 0)
-        broken = (open_promises - kept).filtered(lambda p: p.grace_until < date)
+        # each promise counts days in its company's time zone
+        broken = (open_promises - kept).filtered(lambda p: p.grace_until < (date or p.company_id._credit_today()))
         kept.write({"state": "kept"})
         for promise in kept:
             promise.move_ids._credit_resume("promise")

@@ -25,7 +25,7 @@ class ReportCreditLetter(models.AbstractModel):
                 qr = letter.get("qr")
             else:  # printed from the partner form: the overdue invoices, no step
                 moves = Move.search(partner._credit_open_invoice_domain(), order="invoice_date_due")
-                step, recipient, date, qr = Step, partner, fields.Date.context_today(self), False
+                step, recipient, date, qr = Step, partner, self.env.company._credit_today(), False
             values[partner.id] = {
                 "moves": moves,
                 "step": step,

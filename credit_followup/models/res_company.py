@@ -1,4 +1,11 @@
-from odoo import api, fields, models
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.base.models.res_partner import _tz_get
 
 from .credit_collection_cost_bracket import WIK_MAXIMUM, WIK_MINIMUM
 
@@ -45,6 +52,22 @@ class ResCompany(models.Model):
         help="Days after which an e-mail counts as received (0: the day it is sent).",
     )
 
+    credit_tz = fields.Selection(
+        _tz_get,
+        string="Follow-up time zone",
+        default=lambda self: self._default_credit_tz(),
+        help="The company's day for follow-up: the engine, the worklist, the aging report and promises count "
+        "days in this time zone, and quiet hours are read in it. Default: the time zone of the company's first "
+        "administrator.",
+    )
+    credit_quiet_hours_start = fields.Float(
+        string="Send SMS from",
+        default=8.0,
+        help="SMS and WhatsApp messages go out only between these hours (company time zone); what the engine "
+        "decides outside them waits in the queue.",
+    )
+    credit_quiet_hours_end = fields.Float(string="Send SMS until", default=21.0)
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
@@ -76,6 +99,60 @@ class ResCompany(models.Model):
             return 0.0
         return self.currency_id.round(costs * self.credit_collection_costs_vat_rate / 100.0)
 
+    @api.model
+    def _default_credit_tz(self):
+        """The time zone of the first administrator who has one (the database's admin, normally), else the
+        current user's, else UTC."""
+        admins = self.env.ref("base.group_system").sudo().users  # reading users' time zones, not their data
+        admin = admins.filtered(lambda u: u.tz and u.id != SUPERUSER_ID).sorted("id")[:1]
+        return admin.tz or self.env.user.tz or "UTC"
+
+    @api.constrains("credit_quiet_hours_start", "credit_quiet_hours_end")
+    def _check_credit_quiet_hours(self):
+        for company in self:
+            if not 0 <= company.credit_quiet_hours_start < company.credit_quiet_hours_end <= 24:
+                raise ValidationError(
+                    self.env._(
+                        "Sending hours of %s: the start must be before the end, both between 0:00 and 24:00.",
+                        company.name,
+                    )
+                )
+
+    def _credit_tzinfo(self):
+        self.ensure_one()
+        try:
+            return pytz.timezone(self.credit_tz or "UTC")
+        except pytz.UnknownTimeZoneError:
+            return pytz.utc
+
+    def _credit_now(self, now=None):
+        """``now`` (UTC naive, default: the current time) as an aware datetime in the company's time zone."""
+        now = now or fields.Datetime.now()
+        return pytz.utc.localize(now).astimezone(self._credit_tzinfo())
+
+    def _credit_today(self):
+        """The company's "today": the date in its follow-up time zone (not the server's, not the user's)."""
+        company = self[:1] or self.env.company
+        return company._credit_now().date()
+
+    def _credit_send_after(self, now=None):
+        """When an SMS or WhatsApp message decided at ``now`` may go out: a UTC naive datetime.
+
+        ``now`` itself when it falls between the company's quiet-hour bounds, else the next start of them.
+        """
+        company = self[:1] or self.env.company
+        now = now or fields.Datetime.now()
+        tz = company._credit_tzinfo()
+        local = company._credit_now(now)
+        hour = local.hour + local.minute / 60 + local.second / 3600
+        start, end = company.credit_quiet_hours_start, company.credit_quiet_hours_end
+        if start <= hour < end:
+            return now
+        day = local.date() if hour < start else local.date() + timedelta(days=1)
+        minutes = round(start * 60)
+        start_local = tz.localize(datetime.combine(day, time(minutes // 60, minutes % 60)), is_dst=False)
+        return start_local.astimezone(pytz.utc).replace(tzinfo=None)
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -93,3 +170,6 @@ class ResConfigSettings(models.TransientModel):
     credit_notice_delivery_days_email = fields.Integer(
         related="company_id.credit_notice_delivery_days_email", readonly=False
     )
+    credit_tz = fields.Selection(related="company_id.credit_tz", readonly=False)
+    credit_quiet_hours_start = fields.Float(related="company_id.credit_quiet_hours_start", readonly=False)
+    credit_quiet_hours_end = fields.Float(related="company_id.credit_quiet_hours_end", readonly=False)

@@ -1,5 +1,6 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.osv import expression
+from odoo.tools import SQL
 
 FOLLOWUP_STATUS = [
     ("none", "Nothing due"),
@@ -73,6 +74,82 @@ class ResPartner(models.Model):
         string="Broken promises", readonly=True, copy=False, help="How often this debtor broke a promise to pay."
     )
 
+    credit_no_followup = fields.Boolean(
+        string="Do not chase",
+        tracking=True,
+        copy=False,
+        groups="credit_followup.group_credit_manager",
+        help="The follow-up engine, the worklist and the reminders leave this debtor out (until the end date, "
+        "if one is set). Reports still show the debtor's receivables.",
+    )
+    credit_no_followup_reason = fields.Char(
+        string="Reason not to chase", tracking=True, copy=False, groups="credit_followup.group_credit_manager"
+    )
+    credit_no_followup_until = fields.Date(
+        string="Do not chase until",
+        tracking=True,
+        copy=False,
+        groups="credit_followup.group_credit_manager",
+        help="Follow-up resumes the day after this date. Empty: until the flag is removed.",
+    )
+
+    @api.model
+    def _credit_not_chased_sql(self, alias, date):
+        """SQL condition: the commercial partner ``alias`` is left out of follow-up on ``date`` (archived, or
+        "do not chase"). One definition for the engine and the worklist."""
+        return SQL(
+            "(NOT %(p)s.active OR (%(p)s.credit_no_followup IS TRUE AND (%(p)s.credit_no_followup_until IS NULL "
+            "OR %(p)s.credit_no_followup_until >= %(date)s)))",
+            p=SQL.identifier(alias),
+            date=date,
+        )
+
+    def _credit_is_chased(self, date):
+        """The partners of ``self`` the engine may chase on ``date`` (their commercial partner decides)."""
+
+        def chased(partner):
+            commercial_sudo = partner.commercial_partner_id.sudo()  # the exclusion fields are for credit managers
+            until = commercial_sudo.credit_no_followup_until
+            return commercial_sudo.active and not (commercial_sudo.credit_no_followup and (not until or until >= date))
+
+        return self.filtered(chased)
+
+    def _credit_opted_out(self, channel):
+        """The partners of ``self`` who opted out of ``channel``: their e-mail address on Odoo's mail blacklist
+        (e-mail), or one of their numbers on the phone blacklist (sms, whatsapp). Other channels: nobody."""
+        if channel == "email":
+            emails = {partner: tools.email_normalize(partner.email) for partner in self if partner.email}
+            if not any(emails.values()):
+                return self.browse()
+            blacklisted = set(
+                self.env["mail.blacklist"]
+                .sudo()  # the blacklist is technical data every sender must respect
+                .search([("email", "in", list(set(filter(None, emails.values()))))])
+                .mapped("email")
+            )
+            return self.filtered(lambda p: emails.get(p) in blacklisted)
+        if channel in ("sms", "whatsapp"):
+            numbers = {
+                partner: {
+                    partner._phone_format(number=number, force_format="E164")
+                    for number in (partner.mobile, partner.phone)
+                    if number
+                }
+                - {False, None, ""}
+                for partner in self
+            }
+            wanted = set().union(*numbers.values()) if numbers else set()
+            if not wanted:
+                return self.browse()
+            blacklisted = set(
+                self.env["phone.blacklist"]
+                .sudo()  # the blacklist is technical data every sender must respect
+                .search([("number", "in", list(wanted))])
+                .mapped("number")
+            )
+            return self.filtered(lambda p: numbers[p] & blacklisted)
+        return self.browse()
+
     def _credit_open_invoice_domain(self):
         return OPEN_INVOICE_DOMAIN + [
             ("commercial_partner_id", "in", self.commercial_partner_id.ids),
@@ -81,7 +158,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_credit_amounts(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._credit_today()
         Move = self.env["account.move"]
         domain = self._credit_open_invoice_domain()
         due = dict(Move._read_group(domain, ["commercial_partner_id"], ["amount_residual_signed:sum"]))
@@ -98,7 +175,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_credit_followup_status(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._credit_today()
         Move = self.env["account.move"]
         domain = self._credit_open_invoice_domain()
         in_followup = Move._read_group(

@@ -44,7 +44,7 @@ class CreditFollowupLogContact(models.TransientModel):
         if values.get("partner_id") and not moves:
             partner = self.env["res.partner"].browse(values["partner_id"])
             moves = moves.search(
-                partner._credit_open_invoice_domain() + [("invoice_date_due", "<", fields.Date.context_today(self))]
+                partner._credit_open_invoice_domain() + [("invoice_date_due", "<", self.env.company._credit_today())]
             )
         if "move_ids" in fields_list:
             values["move_ids"] = [(6, 0, moves.ids)]
@@ -75,7 +75,7 @@ class CreditFollowupLogContact(models.TransientModel):
         if self.outcome == "promise":
             if not (self.promise_date and self.promise_amount > 0 and self.move_ids):
                 raise UserError(self.env._("A promise to pay needs invoices, a date and an amount."))
-            if self.promise_date < fields.Date.context_today(self):
+            if self.promise_date < self.env.company._credit_today():
                 raise UserError(self.env._("The promised date cannot be in the past."))
         partner = self.partner_id.commercial_partner_id
         contact = self.env["credit.followup.contact"].create(

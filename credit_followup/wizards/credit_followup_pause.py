@@ -29,7 +29,7 @@ class CreditFollowupPause(models.TransientModel):
         moves = self.move_ids.filtered(lambda m: m.credit_followup_state in ("active", "paused", "excluded"))
         if not moves:
             raise UserError(self.env._("None of these invoices is in follow-up (paid, at an agency or not posted)."))
-        if self.until and self.until <= fields.Date.context_today(self):
+        if self.until and self.until <= self.env.company._credit_today():
             raise UserError(self.env._("The pause must end after today."))
         if self.mode == "exclude":
             moves.write(

@@ -17,7 +17,7 @@ class CreditFollowupPostpone(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        if self.date <= fields.Date.context_today(self):
+        if self.date <= self.env.company._credit_today():
             raise UserError(self.env._("Postpone to a date after today."))
         partner = self.partner_id.commercial_partner_id
         moves = self.env["account.move"].search(

@@ -7,7 +7,7 @@ class CreditFollowupPreview(models.TransientModel):
     _name = "credit.followup.preview"
     _description = "Follow-up preview"
 
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env.company._credit_today())
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     partner_ids = fields.Many2many("res.partner", string="Debtors", help="Empty: every debtor.")
     profile_id = fields.Many2one("credit.followup.profile", domain="[('company_id', '=', company_id)]")

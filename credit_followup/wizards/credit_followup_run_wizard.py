@@ -7,7 +7,7 @@ class CreditFollowupRunWizard(models.TransientModel):
     _name = "credit.followup.run.wizard"
     _description = "Run follow-up now"
 
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env.company._credit_today())
     company_id = fields.Many2one(
         "res.company",
         required=True,
