@@ -1,0 +1,113 @@
+"""The engine's WhatsApp channel: one queued template message per debtor and step."""
+
+from markupsafe import Markup
+
+from odoo import models
+from odoo.tools import format_amount, format_date
+
+
+class CreditFollowupEngine(models.AbstractModel):
+    _inherit = "credit.followup.engine"
+
+    def _credit_execute_whatsapp(self, actions, date, company):
+        account = self.env["credit.whatsapp.account"]._credit_account(company)
+        Message = self.env["credit.whatsapp.message"]
+        sendable = []
+        for action in actions:
+            recipient = action.recipient
+            contact = recipient if recipient._credit_whatsapp_number() else action.partner
+            number = contact._credit_whatsapp_number()
+            template = action.step.whatsapp_template_id
+            if not account:
+                self._fail(action, self.env._("no WhatsApp account for this company"))
+            elif not number and not contact.credit_whatsapp_user_id:
+                self._fail(action, self.env._("no valid mobile number"))
+            elif contact._credit_whatsapp_opted_out(number):
+                self._fail(action, self.env._("the debtor's number opted out of WhatsApp"))
+            elif not template:
+                self._fail(action, self.env._("the step has no WhatsApp template"))
+            else:
+                variant = template._for_lang(contact.lang or action.partner.lang)
+                if not variant:
+                    self._fail(action, self.env._("WhatsApp template %s is not approved", template.name))
+                    continue
+                action.result = {"state": "done", "contact": contact, "template": variant}
+                sendable.append(action)
+        if not sendable:
+            return
+        data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
+        send_after = company._credit_whatsapp_send_after()
+        queued = []
+        for action in sendable:
+            params = self._credit_whatsapp_params(action, data[action.partner.id], company)
+            contact = action.result["contact"]
+            queued.append(
+                Message._credit_queue(
+                    account,
+                    contact,
+                    action.partner,
+                    "followup",
+                    template=action.result["template"],
+                    params=params,
+                    moves=action.moves,
+                    next_try=send_after,
+                )
+            )
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .create(  # the WhatsApp reminder, on the debtor
+                [
+                    self._message_vals(
+                        action.partner,
+                        Markup("<p>%s</p><p>%s</p>")
+                        % (
+                            self.env._(
+                                "WhatsApp template %(template)s queued to %(number)s",
+                                template=wa.template_id.display_name,
+                                number=wa.number or wa.wa_user_id,
+                            ),
+                            wa._credit_preview(),
+                        ),
+                        "credit_whatsapp.mt_credit_whatsapp_out",
+                        company,
+                        message_type="comment",
+                    )
+                    for action, wa in zip(sendable, queued, strict=True)
+                ]
+            )
+        )
+        for action, wa, message in zip(sendable, queued, messages, strict=True):
+            wa.mail_message_id = message
+            action.result = {"state": "done", "message_id_rec": message.id, "number": wa.number or wa.wa_user_id}
+        self._record_action(
+            sendable,
+            "credit_whatsapp.mt_credit_whatsapp_out",
+            company,
+            lambda a: self.env._(
+                "Reminder WhatsApp “%(step)s” queued to %(number)s covering %(invoices)s",
+                step=a.step.name,
+                number=a.result["number"],
+                invoices=", ".join(a.moves.mapped("name")),
+            ),
+        )
+        self.env.ref("credit_whatsapp.ir_cron_credit_whatsapp_send").sudo()._trigger(at=send_after)
+
+    def _credit_whatsapp_params(self, action, data, company):
+        """The values of the step's template parameters, in order, as text."""
+        lines = data["lines"]
+        portal = action.partner._credit_portal_url() if hasattr(action.partner, "_credit_portal_url") else False
+        payment = next((line["portal_url"] for line in lines if line["portal_url"]), False)
+        values = {
+            "partner_name": action.partner.name,
+            "amount": format_amount(self.env, data["total"] or 0.0, data["currency"])
+            if data["total"] is not False
+            else ", ".join(format_amount(self.env, line["amount_residual"], line["currency"]) for line in lines),
+            "invoice_numbers": ", ".join(line["name"] for line in lines),
+            "due_date": format_date(self.env, min(line["date_due"] for line in lines)) if lines else "",
+            "payment_link": payment or portal or company.website or "",
+            "portal_link": portal or payment or "",
+            "company_name": company.name,
+        }
+        params = action.step.whatsapp_param_ids.sorted(lambda p: (p.sequence, p.id))
+        return [values[param.value] or "-" for param in params]

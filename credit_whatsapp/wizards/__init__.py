@@ -1,0 +1,2 @@
+from . import credit_whatsapp_compose
+from . import credit_whatsapp_link
