@@ -10,24 +10,37 @@ class CreditFollowupEngine(models.AbstractModel):
     _inherit = "credit.followup.engine"
 
     def _credit_execute_whatsapp(self, actions, date, company):
+        """Queue one template message per debtor; the send cron posts them after the quiet hours."""
         account = self.env["credit.whatsapp.account"]._credit_account(company)
         Message = self.env["credit.whatsapp.message"]
-        sendable = []
+        contacts = {}
         for action in actions:
             recipient = action.recipient
-            contact = recipient if recipient._credit_whatsapp_number() else action.partner
+            contacts[action.partner.id] = recipient if recipient._credit_whatsapp_number() else action.partner
+        numbers = [c._credit_whatsapp_number() for c in contacts.values() if c._credit_whatsapp_number()]
+        # one query for the whole batch: numbers on the phone blacklist are never messaged
+        blacklisted = set(
+            self.env["phone.blacklist"].sudo().search([("number", "in", numbers)]).mapped("number")
+        )  # sudo: the blacklist is read by the engine for every debtor
+        variants = {}
+        sendable = []
+        for action in actions:
+            contact = contacts[action.partner.id]
             number = contact._credit_whatsapp_number()
             template = action.step.whatsapp_template_id
+            lang = contact.lang or action.partner.lang
             if not account:
                 self._fail(action, self.env._("no WhatsApp account for this company"))
             elif not number and not contact.credit_whatsapp_user_id:
                 self._fail(action, self.env._("no valid mobile number"))
-            elif contact._credit_whatsapp_opted_out(number):
+            elif number in blacklisted or contact._credit_whatsapp_opted_out(number, check_blacklist=False):
                 self._fail(action, self.env._("the debtor's number opted out of WhatsApp"))
             elif not template:
                 self._fail(action, self.env._("the step has no WhatsApp template"))
             else:
-                variant = template._for_lang(contact.lang or action.partner.lang)
+                if (template, lang) not in variants:
+                    variants[template, lang] = template._for_lang(lang)
+                variant = variants[template, lang]
                 if not variant:
                     self._fail(action, self.env._("WhatsApp template %s is not approved", template.name))
                     continue
@@ -37,22 +50,21 @@ class CreditFollowupEngine(models.AbstractModel):
             return
         data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
         send_after = company._credit_whatsapp_send_after()
-        queued = []
-        for action in sendable:
-            params = self._credit_whatsapp_params(action, data[action.partner.id], company)
-            contact = action.result["contact"]
-            queued.append(
-                Message._credit_queue(
+        queued = Message.sudo().create(  # the engine writes the queue
+            [
+                Message._credit_queue_vals(
                     account,
-                    contact,
+                    action.result["contact"],
                     action.partner,
                     "followup",
                     template=action.result["template"],
-                    params=params,
+                    params=self._credit_whatsapp_params(action, data[action.partner.id], company),
                     moves=action.moves,
                     next_try=send_after,
                 )
-            )
+                for action in sendable
+            ]
+        )
         messages = (
             self.env["mail.message"]
             .sudo()

@@ -211,7 +211,8 @@ class CreditWhatsappAccount(models.Model):
             return self.env["credit.whatsapp.message"]
         Message = self.env["credit.whatsapp.message"].sudo()  # the queue job acknowledges for the company
         since = fields.Datetime.subtract(fields.Datetime.now(), days=1)
-        matched = messages.filtered(lambda m: m.match_state == "matched" and m.partner_id)
+        # only messages that still open the 24-hour window (a webhook delayed for a day gets no answer)
+        matched = messages.filtered(lambda m: m.match_state == "matched" and m.partner_id and m.date > since)
         acknowledged = set(
             Message.search(
                 [("partner_id", "in", matched.partner_id.ids), ("origin", "=", "ack"), ("create_date", ">", since)]

@@ -322,7 +322,7 @@ class CreditWhatsappMessage(models.Model):
                 ),
             ),
         ):
-            matches = matches.filtered(lambda p: p.company_id in (self.company_id, p.browse()))
+            matches = matches.filtered(lambda p: not p.company_id or p.company_id == self.company_id)
             debtors = matches.commercial_partner_id
             if len(debtors) > 1:
                 debtors = debtors.filtered(lambda d: d in with_open)
@@ -660,10 +660,9 @@ class CreditWhatsappMessage(models.Model):
         self.ensure_one()
         if not self.template_id:
             return self.body or ""
-        text = self.template_id.body or self.template_id.name
-        for index, value in enumerate(json.loads(self.template_params or "[]"), start=1):
-            text = text.replace(f"{{{{{index}}}}}", str(value))
-        return text
+        return whatsapp_api.fill_template(
+            self.template_id.body or self.template_id.name, json.loads(self.template_params or "[]")
+        )
 
     @api.model
     def _credit_window_end(self, partner, company):
@@ -683,32 +682,35 @@ class CreditWhatsappMessage(models.Model):
         return end if end > fields.Datetime.now() else False
 
     @api.model
-    def _credit_queue(
+    def _credit_queue_vals(
         self, account, contact, debtor, origin, body=None, template=None, params=None, moves=None, **extra
     ):
-        """A queued outgoing message to ``contact`` (their WhatsApp user id or E.164 number)."""
+        """Values of a queued outgoing message to ``contact`` (their WhatsApp user id or E.164 number)."""
         # the number the debtor wrote from (replies), else the contact's own
         number = extra.pop("number", False) or contact._credit_whatsapp_number()
         user_id = extra.pop("wa_user_id", False) or contact.credit_whatsapp_user_id
         if not number and not user_id:
             raise UserError(self.env._("%(name)s has no valid mobile number.", name=contact.display_name))
-        return self.sudo().create(  # the queue is written for every user who may send
-            {
-                "direction": "out",
-                "state": "queued",
-                "origin": origin,
-                "account_id": account.id,
-                "company_id": account.company_id.id,
-                "partner_id": debtor.id,
-                "contact_id": contact.id,
-                "number": number,
-                "wa_user_id": user_id if not number else False,
-                "body": body or (template.body if template else False),
-                "template_id": template.id if template else False,
-                "template_params": json.dumps(params or [], ensure_ascii=False),
-                "message_type": "template" if template else "text",
-                "move_ids": [(6, 0, (moves or self.env["account.move"]).ids)],
-                "next_try": fields.Datetime.now(),
-                **extra,
-            }
-        )
+        return {
+            "direction": "out",
+            "state": "queued",
+            "origin": origin,
+            "account_id": account.id,
+            "company_id": account.company_id.id,
+            "partner_id": debtor.id,
+            "contact_id": contact.id,
+            "number": number,
+            "wa_user_id": user_id if not number else False,
+            "body": body or (template and whatsapp_api.fill_template(template.body or template.name, params or [])),
+            "template_id": template.id if template else False,
+            "template_params": json.dumps(params or [], ensure_ascii=False),
+            "message_type": "template" if template else "text",
+            "move_ids": [(6, 0, (moves or self.env["account.move"]).ids)],
+            "next_try": fields.Datetime.now(),
+            **extra,
+        }
+
+    @api.model
+    def _credit_queue(self, *args, **kwargs):
+        """A queued outgoing message (see ``_credit_queue_vals``)."""
+        return self.sudo().create(self._credit_queue_vals(*args, **kwargs))  # the queue is written for senders

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
+from ..tools import whatsapp_api
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -27,8 +29,15 @@ class ResPartner(models.Model):
     @api.depends("mobile", "phone", "country_id")
     def _compute_credit_e164(self):
         for partner in self:
-            partner.credit_mobile_e164 = (partner.mobile and partner._phone_format(number=partner.mobile)) or False
-            partner.credit_phone_e164 = (partner.phone and partner._phone_format(number=partner.phone)) or False
+            partner.credit_mobile_e164 = partner._credit_e164(partner.mobile)
+            partner.credit_phone_e164 = partner._credit_e164(partner.phone)
+
+    def _credit_e164(self, number):
+        """Odoo's formatting (phone_validation), else any possible number: metadata lags behind new ranges."""
+        if not number:
+            return False
+        country = self.country_id or self.env.company.country_id
+        return self._phone_format(number=number) or whatsapp_api.normalize_number(number, country.code)
 
     def _compute_credit_whatsapp_count(self):
         rows = self.env["credit.whatsapp.message"]._read_group(
@@ -62,10 +71,14 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.credit_mobile_e164 or self.credit_phone_e164 or False
 
-    def _credit_whatsapp_opted_out(self, number=None):
+    def _credit_whatsapp_opted_out(self, number=None, check_blacklist=True):
         """Opted out of WhatsApp: the number on the phone blacklist, or the debtor's own opt-out."""
         number = number or (self and self._credit_whatsapp_number())
-        if number and self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1):
+        if (
+            check_blacklist
+            and number
+            and self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1)
+        ):
             return True  # sudo: the blacklist is read by the queue for every user
         if self and hasattr(self, "_credit_opted_out"):
             return bool(self[:1]._credit_opted_out("whatsapp"))

@@ -115,6 +115,12 @@ def template_body(components):
     return ""
 
 
+def fill_template(text, params):
+    """A template's text with ``{{1}}``, ``{{2}}``… replaced by ``params``."""
+    values = {str(index): str(value) for index, value in enumerate(params, start=1)}
+    return re.sub(r"\{\{\s*(\d+)\s*\}\}", lambda m: values.get(m.group(1), m.group(0)), text)
+
+
 def _truncate(text):
     text = text or ""
     return text if len(text) <= LOG_LIMIT else text[:LOG_LIMIT] + "…"

@@ -3,6 +3,8 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import whatsapp_api
+
 
 class CreditWhatsappCompose(models.TransientModel):
     """Answer a debtor on WhatsApp from the partner or the invoice.
@@ -88,9 +90,7 @@ class CreditWhatsappCompose(models.TransientModel):
     @api.depends("template_id", "template_params")
     def _compute_template_preview(self):
         for wizard in self:
-            text = wizard.template_id.body or ""
-            for index, value in enumerate(wizard._params(), start=1):
-                text = text.replace(f"{{{{{index}}}}}", value)
+            text = whatsapp_api.fill_template(wizard.template_id.body or "", wizard._params())
             wizard.template_preview = text or False
 
     @api.onchange("template_id")
@@ -158,8 +158,6 @@ class CreditWhatsappCompose(models.TransientModel):
             moves=self.move_ids,
             **extra,
         )
-        if template:
-            message.body = message._credit_preview()
         message._send()
         message._credit_post(
             [self.partner_id, *self.move_ids],
