@@ -50,21 +50,19 @@ class CreditFollowupEngine(models.AbstractModel):
             return
         data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
         send_after = company._credit_whatsapp_send_after()
-        queued = Message.sudo().create(  # the engine writes the queue
-            [
-                Message._credit_queue_vals(
-                    account,
-                    action.result["contact"],
-                    action.partner,
-                    "followup",
-                    template=action.result["template"],
-                    params=self._credit_whatsapp_params(action, data[action.partner.id], company),
-                    moves=action.moves,
-                    next_try=send_after,
-                )
-                for action in sendable
-            ]
-        )
+        vals_list = [
+            Message._credit_queue_vals(
+                account,
+                action.result["contact"],
+                action.partner,
+                "followup",
+                template=action.result["template"],
+                params=self._credit_whatsapp_params(action, data[action.partner.id], company),
+                moves=action.moves,
+                next_try=send_after,
+            )
+            for action in sendable
+        ]
         messages = (
             self.env["mail.message"]
             .sudo()
@@ -76,22 +74,28 @@ class CreditFollowupEngine(models.AbstractModel):
                         % (
                             self.env._(
                                 "WhatsApp template %(template)s queued to %(number)s",
-                                template=wa.template_id.display_name,
-                                number=wa.number or wa.wa_user_id,
+                                template=action.result["template"].display_name,
+                                number=vals["number"] or vals["wa_user_id"],
                             ),
-                            wa._credit_preview(),
+                            vals["body"],
                         ),
                         "credit_whatsapp.mt_credit_whatsapp_out",
                         company,
                         message_type="comment",
                     )
-                    for action, wa in zip(sendable, queued, strict=True)
+                    for action, vals in zip(sendable, vals_list, strict=True)
                 ]
             )
         )
-        for action, wa, message in zip(sendable, queued, messages, strict=True):
-            wa.mail_message_id = message
-            action.result = {"state": "done", "message_id_rec": message.id, "number": wa.number or wa.wa_user_id}
+        for vals, message in zip(vals_list, messages, strict=True):
+            vals["mail_message_id"] = message.id
+        Message.sudo().create(vals_list)  # the engine writes the queue
+        for action, vals, message in zip(sendable, vals_list, messages, strict=True):
+            action.result = {
+                "state": "done",
+                "message_id_rec": message.id,
+                "number": vals["number"] or vals["wa_user_id"],
+            }
         self._record_action(
             sendable,
             "credit_whatsapp.mt_credit_whatsapp_out",

@@ -216,5 +216,9 @@ class TestSendQueue(CreditWhatsappCommon):
             self.assertEqual(len(self.messages(origin="followup").filtered(lambda m: m.partner_id in debtors)), count)
             return self.env.cr.sql_log_count - start
 
+        # the EPC QR code of the shared template data costs one country-group query per debtor (credit_followup's
+        # engine, not this channel; WhatsApp does not show it): measured without payment links
+        self.wa_step.include_payment_link = False
+        measure(2)  # warm-up: caches of the first run
         small, large = measure(3), measure(12)
-        self.assertLessEqual(large, small + 12, f"{small} queries for 3 debtors, {large} for 12")
+        self.assertEqual(large, small, f"{small} queries for 3 debtors, {large} for 12")
