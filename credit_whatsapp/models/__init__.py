@@ -5,5 +5,4 @@ from . import credit_whatsapp_step_param
 from . import credit_followup_step
 from . import credit_followup_engine
 from . import res_partner
-from . import res_company
 from . import account_move

@@ -17,11 +17,13 @@ class CreditFollowupEngine(models.AbstractModel):
         for action in actions:
             recipient = action.recipient
             contacts[action.partner.id] = recipient if recipient._credit_whatsapp_number() else action.partner
+        # numbers on the phone blacklist are never messaged: Odoo's opt-outs of the debtors' numbers
+        # (credit_followup), and the number this channel sends to, each in one query for the whole batch
+        opted_out = self.env["res.partner"].union(*contacts.values())._credit_opted_out("whatsapp")
         numbers = [c._credit_whatsapp_number() for c in contacts.values() if c._credit_whatsapp_number()]
-        # one query for the whole batch: numbers on the phone blacklist are never messaged
         blacklisted = set(
             self.env["phone.blacklist"].sudo().search([("number", "in", numbers)]).mapped("number")
-        )  # sudo: the blacklist is read by the engine for every debtor
+        )  # sudo: the blacklist is technical data every sender must respect
         variants = {}
         sendable = []
         for action in actions:
@@ -33,7 +35,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 self._fail(action, self.env._("no WhatsApp account for this company"))
             elif not number and not contact.credit_whatsapp_user_id:
                 self._fail(action, self.env._("no valid mobile number"))
-            elif number in blacklisted or contact._credit_whatsapp_opted_out(number, check_blacklist=False):
+            elif number in blacklisted or contact in opted_out:
                 self._fail(action, self.env._("the debtor's number opted out of WhatsApp"))
             elif not template:
                 self._fail(action, self.env._("the step has no WhatsApp template"))
@@ -49,7 +51,7 @@ class CreditFollowupEngine(models.AbstractModel):
         if not sendable:
             return
         data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
-        send_after = company._credit_whatsapp_send_after()
+        send_after = company._credit_send_after()
         vals_list = [
             Message._credit_queue_vals(
                 account,

@@ -540,7 +540,7 @@ class CreditWhatsappMessage(models.Model):
                 continue
             if message.origin == "followup":
                 # reminders wait for the quiet hours to end and never go to a number that opted out
-                send_after = message.company_id._credit_whatsapp_send_after()
+                send_after = message.company_id._credit_send_after()
                 if send_after > fields.Datetime.now():
                     message.next_try = send_after
                     continue

@@ -71,18 +71,13 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.credit_mobile_e164 or self.credit_phone_e164 or False
 
-    def _credit_whatsapp_opted_out(self, number=None, check_blacklist=True):
-        """Opted out of WhatsApp: the number on the phone blacklist, or the debtor's own opt-out."""
+    def _credit_whatsapp_opted_out(self, number=None):
+        """Opted out of WhatsApp: ``number`` (default: the contact's) or one of the contact's numbers on the
+        phone blacklist (credit_followup's ``_credit_opted_out``)."""
         number = number or (self and self._credit_whatsapp_number())
-        if (
-            check_blacklist
-            and number
-            and self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1)
-        ):
-            return True  # sudo: the blacklist is read by the queue for every user
-        if self and hasattr(self, "_credit_opted_out"):
-            return bool(self[:1]._credit_opted_out("whatsapp"))
-        return False
+        if number and self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1):
+            return True  # sudo: the blacklist is technical data every sender must respect
+        return bool(self and self[:1]._credit_opted_out("whatsapp"))
 
     def action_credit_whatsapp_compose(self):
         self.ensure_one()
