@@ -71,7 +71,7 @@ class CreditWhatsappMessage(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Debtor", readonly=True, index=True, help="The commercial partner of the sender."
     )
-    contact_id = fields.Many2one("res.partner", string="Contact", readonly=True, help="Whose number it is.")
+    contact_id = fields.Many2one("res.partner", readonly=True, help="Whose number it is.")
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
     number = fields.Char(readonly=True, index="btree_not_null", help="E.164 number of the debtor.")
     wa_user_id = fields.Char(
@@ -266,13 +266,13 @@ class CreditWhatsappMessage(models.Model):
             done += len(batch)
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-                self.env.cr.commit()  # batch boundary
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # batch boundary
         for batch in split_every(BATCH_SIZE, failures.ids, self.sudo().browse):
             batch._handle_failures()
             done += len(batch)
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-                self.env.cr.commit()  # batch boundary
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # batch boundary
         return done
 
     def _match_batch(self):
@@ -526,7 +526,7 @@ class CreditWhatsappMessage(models.Model):
             done += len(batch)
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
-                self.env.cr.commit()  # batch boundary: what was sent stays sent
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # batch boundary: sent stays sent
         failures = self.sudo().search([("failure_pending", "=", True)], order="id", limit=limit)
         failures._handle_failures()
         return done

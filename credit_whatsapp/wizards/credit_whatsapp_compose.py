@@ -23,7 +23,7 @@ class CreditWhatsappCompose(models.TransientModel):
         required=True,
         domain="[('commercial_partner_id', '=', partner_id)]",
     )
-    number = fields.Char(compute="_compute_number", string="Number")
+    number = fields.Char(compute="_compute_number")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     account_id = fields.Many2one(
         "credit.whatsapp.account", compute="_compute_account", string="WhatsApp account", store=True
