@@ -18,6 +18,8 @@
         "data/credit_followup_profile_data.xml",
         "data/credit_interest_rate_data.xml",
         "report/report_credit_letter.xml",
+        "report/report_credit_statement.xml",
+        "data/mail_template_statement_data.xml",
         "views/credit_followup_profile_views.xml",
         "views/credit_followup_run_views.xml",
         "views/account_move_views.xml",

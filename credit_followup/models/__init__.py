@@ -16,6 +16,7 @@ from . import res_partner
 from . import mail_mail
 from . import sms_sms
 from . import sms_tracker
+from . import ir_mail_server
 from . import report_credit_letter
 from . import credit_report_overdue
 from . import credit_report_dso

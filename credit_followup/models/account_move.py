@@ -154,6 +154,23 @@ class AccountMove(models.Model):
         )
         return expired._credit_resume()
 
+    def _credit_collection_costs_claimable(self, date=None):
+        """Collection costs may be charged on this invoice: the engine's log shows a formal 14-day notice that
+        went out (not failed) and whose term ended before ``date`` (BW 6:96 lid 6)."""
+        self.ensure_one()
+        date = date or self.company_id._credit_today()
+        return bool(
+            self.env["credit.followup.log"].search_count(
+                [
+                    ("move_id", "=", self.id),
+                    ("state", "=", "done"),
+                    ("notice_deadline", "!=", False),
+                    ("notice_deadline", "<", date),
+                ],
+                limit=1,
+            )
+        )
+
     # ------------------------------------------------------------ statutory interest
     def _credit_interest_kind(self):
         """consumer (BW 6:119) or commercial (BW 6:119a): the debtor's override, else by the kind of debtor."""

@@ -9,6 +9,7 @@ another ``_credit_execute_<channel>`` and extending ``credit.followup.step._cred
 
 import io
 import logging
+import uuid
 
 from markupsafe import Markup
 
@@ -20,50 +21,161 @@ from .credit_followup_engine import Action
 
 _logger = logging.getLogger(__name__)
 
+QR_CID_PREFIX = "credit-qr-"
+
 
 class CreditFollowupEngine(models.AbstractModel):
     _inherit = "credit.followup.engine"
 
     # ------------------------------------------------------------------ shared data
     def _credit_template_data(self, actions, company):
-        """What templates and letters show: per debtor, the invoices concerned with amounts and links."""
+        """What templates and letters show, per debtor: the invoices concerned, then the open credits (credit
+        notes, unapplied payments), then the balance — per currency, never summed across currencies. The
+        payment link and the EPC QR code are offered for EUR balances only.
+
+        Per debtor: ``groups`` (one per currency: ``currency``, ``lines``, ``credits``, ``total_invoices``,
+        ``total_credits``, ``balance``, ``qr``, ``costs``/``interest`` when the step states them), and for a debtor
+        with one currency also ``total`` (its balance), ``currency`` and ``qr``."""
         moves = self.env["account.move"].union(*(action.moves for action in actions))
         self._ensure_access_tokens(moves)
         base_url = company.get_base_url()
+        date = self.env.context.get("credit_date") or company._credit_today()
+        credits = self._credit_open_credits(self.env["res.partner"].union(*(a.partner for a in actions)), company)
         data = {}
         for action in actions:
             step = action.step
+            groups = {}
             lines = []
             for move, line_step in action.items:
-                days = (self.env.context.get("credit_date") or company._credit_today()) - move.invoice_date_due
-                lines.append(
-                    {
-                        "move": move,
-                        "step": line_step,
-                        "name": move.name,
-                        "invoice_date": move.invoice_date,
-                        "date_due": move.invoice_date_due,
-                        "days_overdue": max(days.days, 0),
-                        "amount_total": move.amount_total,
-                        "amount_residual": move.amount_residual,
-                        "currency": move.currency_id,
-                        "portal_url": f"{base_url}/my/invoices/{move.id}?access_token={move.access_token}"
-                        if step.include_payment_link
-                        else False,
-                    }
+                line = {
+                    "move": move,
+                    "step": line_step,
+                    "name": move.name,
+                    "invoice_date": move.invoice_date,
+                    "date_due": move.invoice_date_due,
+                    "days_overdue": max((date - move.invoice_date_due).days, 0),
+                    "amount_total": move.amount_total,
+                    "amount_residual": move.amount_residual,
+                    "currency": move.currency_id,
+                    "portal_url": f"{base_url}/my/invoices/{move.id}?access_token={move.access_token}"
+                    if step.include_payment_link
+                    else False,
+                }
+                lines.append(line)
+                groups.setdefault(move.currency_id, {"currency": move.currency_id, "lines": []})["lines"].append(line)
+            for currency, group in groups.items():
+                group["credits"] = credits.get((action.partner.id, currency.id), [])
+                group["total_invoices"] = currency.round(sum(line["amount_residual"] for line in group["lines"]))
+                group["total_credits"] = currency.round(sum(credit["amount"] for credit in group["credits"]))
+                group["balance"] = currency.round(group["total_invoices"] + group["total_credits"])
+                group["qr"] = (
+                    self._credit_qr_code(
+                        action,
+                        group["balance"],
+                        currency,
+                        company,
+                        action.moves.browse([line["move"].id for line in group["lines"]]),
+                    )
+                    if step.include_payment_link
+                    else False
                 )
-            currency = action.moves.currency_id
-            total = sum(line["amount_residual"] for line in lines)
+                if step.formal_notice or step.state_costs:
+                    group.update(self._credit_costs_statement(action, group, company, date))
+                if not step.include_payment_link or currency.name != "EUR":
+                    for line in group["lines"]:
+                        line["portal_url"] = False  # online payment is offered for EUR amounts only
+            ordered = sorted(groups.values(), key=lambda g: (g["currency"] != company.currency_id, g["currency"].name))
+            single = ordered[0] if len(ordered) == 1 else None
             data[action.partner.id] = {
                 "step": step,
                 "recipient": action.recipient,
                 "company": company,
+                "date": date,
                 "lines": lines,
-                "currency": currency if len(currency) == 1 else company.currency_id,
-                "total": total if len(currency) == 1 else False,
-                "qr": self._credit_qr_code(action, total, currency, company) if step.include_payment_link else False,
+                "groups": ordered,
+                "currency": single["currency"] if single else company.currency_id,
+                "total": single["balance"] if single else False,
+                "qr": single["qr"] if single else False,
+                "pay_url": next((line["portal_url"] for line in lines if line["portal_url"]), False),
+                "balance_text": ", ".join(
+                    format_amount(self.env, group["balance"], group["currency"]) for group in ordered
+                ),
             }
         return data
+
+    def _credit_costs_statement(self, action, group, company, date):
+        """The collection costs (WIK scale on the balance), VAT, statutory interest to date and, for a formal
+        notice, the last day to pay — as figures and as the sentence the debtor reads."""
+        currency = group["currency"]
+        step = action.step
+        principal = max(group["balance"], 0.0)
+        company_currency = company.currency_id
+        costs = company.credit_collection_costs(currency._convert(principal, company_currency, company, date))
+        vat = company._credit_collection_costs_vat(costs)
+        costs = company_currency._convert(costs, currency, company, date)
+        vat = company_currency._convert(vat, currency, company, date)
+        interest = currency.round(sum(line["move"].credit_statutory_interest(date) for line in group["lines"]))
+        values = {"costs": costs, "costs_vat": vat, "interest": interest, "deadline": False}
+        amount = format_amount(self.env, costs + vat, currency)
+        if vat:
+            amount = self.env._(
+                "%(amount)s (including %(vat)s VAT)", amount=amount, vat=format_amount(self.env, vat, currency)
+            )
+        if step.formal_notice:
+            deadline = company._credit_notice_deadline(date, action.channel)
+            values["deadline"] = deadline
+            values["costs_text"] = self.env._(
+                "Please pay %(balance)s on %(deadline)s at the latest: that is 14 days from the day after you "
+                "receive this notice. If we have not received it by then, we will charge you collection costs of "
+                "%(costs)s, plus the statutory interest (%(interest)s to date).",
+                balance=format_amount(self.env, group["balance"], currency),
+                deadline=format_date(self.env, deadline),
+                costs=amount,
+                interest=format_amount(self.env, interest, currency),
+            )
+        else:
+            values["costs_text"] = self.env._(
+                "Without payment we will charge collection costs of %(costs)s and the statutory interest, "
+                "%(interest)s to date.",
+                costs=amount,
+                interest=format_amount(self.env, interest, currency),
+            )
+        return values
+
+    def _credit_open_credits(self, partners, company):
+        """{(debtor id, currency id): [credit]} — every open credit note, unreconciled payment and other
+        receivable credit of these debtors, in one search: dicts with ``name``, ``label``, ``date``, ``amount``
+        (negative, in its currency)."""
+        if not partners:
+            return {}
+        lines = self.env["account.move.line"].search_fetch(
+            [
+                ("partner_id", "child_of", partners.ids),
+                ("company_id", "=", company.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual_currency", "<", 0),
+            ],
+            ["move_id", "partner_id", "currency_id", "amount_residual_currency", "date", "move_name"],
+            order="date, id",
+        )
+        result = {}
+        for line in lines:
+            move = line.move_id
+            if move.move_type == "out_refund":
+                label = self.env._("minus credit note %(name)s", name=move.name)
+            elif move.origin_payment_id or move.statement_line_id:
+                label = self.env._(
+                    "minus payment of %(date)s (%(name)s)", date=format_date(self.env, line.date), name=move.name
+                )
+            else:
+                label = self.env._("minus credit %(name)s", name=move.name)
+            key = (line.partner_id.commercial_partner_id.id, line.currency_id.id)
+            result.setdefault(key, []).append(
+                {"name": move.name, "label": label, "date": line.date, "amount": line.amount_residual_currency}
+            )
+        return result
 
     def _ensure_access_tokens(self, moves):
         """Portal access tokens for all invoices in one query (payment links need them)."""
@@ -78,40 +190,42 @@ class CreditFollowupEngine(models.AbstractModel):
             )
             missing.invalidate_recordset(["access_token"])
 
-    def _credit_qr_code(self, action, total, currency, company):
-        """EPC (SEPA credit transfer) QR code as a data URI, when the company has a SEPA IBAN."""
-        if len(currency) != 1 or currency.name != "EUR" or total <= 0:
-            return False
-        bank = (
-            action.moves.partner_bank_id[:1] or company.partner_id.bank_ids.filtered(lambda b: b.acc_type == "iban")[:1]
-        )
-        if not bank:
-            return False
-        communication = " ".join(action.moves.mapped("name"))[:140]
-        return (
-            bank.build_qr_code_base64(
-                float(currency.round(total)),
-                communication,
-                None,
-                currency,
-                action.partner,
-                qr_method="sct_qr",
-                silent_errors=True,
-            )
-            or False
-        )
+    def _credit_qr_code(self, action, total, currency, company, moves=None):
+        """EPC (SEPA credit transfer) QR code as a data URI, for a positive EUR amount when the company has a SEPA
+        IBAN (EPC is EUR only)."""
+        moves = moves if moves is not None else action.moves.filtered(lambda m: m.currency_id == currency)
+        bank = moves.partner_bank_id[:1] or None
+        communication = " ".join(moves.mapped("name"))[:140]
+        return company._credit_epc_qr(total, currency, communication, action.partner, bank=bank)
 
     def _invoice_list_html(self, action, data):
-        rows = Markup("").join(
-            Markup("<li>%s — %s, %s</li>")
-            % (
-                line["name"],
-                format_amount(self.env, line["amount_residual"], line["currency"]),
-                self.env._("due %s", format_date(self.env, line["date_due"])),
+        """The call note's list: per currency the invoices, the credits, and the balance to ask for."""
+        parts = []
+        for group in data["groups"]:
+            currency = group["currency"]
+            rows = [
+                Markup("<li>%s — %s, %s</li>")
+                % (
+                    line["name"],
+                    format_amount(self.env, line["amount_residual"], currency),
+                    self.env._("due %s", format_date(self.env, line["date_due"])),
+                )
+                for line in group["lines"]
+            ]
+            rows += [
+                Markup("<li>%s — %s</li>") % (credit["label"], format_amount(self.env, credit["amount"], currency))
+                for credit in group["credits"]
+            ]
+            parts.append(
+                Markup("<ul>%s</ul><p>%s</p>")
+                % (
+                    Markup("").join(rows),
+                    self.env._(
+                        "Balance to pay: %(amount)s", amount=format_amount(self.env, group["balance"], currency)
+                    ),
+                )
             )
-            for line in data["lines"]
-        )
-        return Markup("<ul>%s</ul>") % rows
+        return Markup("").join(parts)
 
     def _fail(self, action, reason):
         action.result = {"state": "failed", "failure_reason": reason}
@@ -151,6 +265,8 @@ class CreditFollowupEngine(models.AbstractModel):
         if not sendable:
             return
         data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
+        qr_images = self._credit_qr_inline(sendable, data)
+        statements = self._credit_statement_pdfs([a for a in sendable if a.step.attach_statement], company, date)
         default_template = self.env.ref("credit_followup.mail_template_credit_reminder")
         by_template = {}
         for action in sendable:
@@ -166,11 +282,18 @@ class CreditFollowupEngine(models.AbstractModel):
                 pid = action.partner.id
                 message_id = tools.mail.generate_tracking_message_id("credit-followup")
                 attachment_ids = [pdfs[move.id].id for move in action.moves if move.id in pdfs]
+                if pid in statements:
+                    attachment_ids.append(statements[pid].id)
+                chatter_body = bodies[pid]
+                for image in qr_images.get(pid, []):
+                    # the debtor's mail client shows the inline part (cid:); the chatter shows the attachment
+                    attachment_ids.append(image.id)
+                    chatter_body = chatter_body.replace(f"cid:{image.name}", f"/web/image/{image.id}")
                 action.result = {"state": "done", "message_id": message_id}
                 message_vals.append(
                     self._message_vals(
                         action.partner,
-                        bodies[pid],
+                        chatter_body,
                         "credit_followup.mt_credit_reminder_email",
                         company,
                         message_type="comment",
@@ -208,6 +331,71 @@ class CreditFollowupEngine(models.AbstractModel):
                 invoices=", ".join(a.moves.mapped("name")),
             ),
         )
+
+    def _credit_qr_inline(self, actions, data):
+        """Turn each EPC QR code of the e-mails into an image attachment referenced by ``cid:`` (mail clients
+        such as Gmail and Outlook do not show ``data:`` images): {debtor id: attachments}. The outgoing e-mail
+        carries them as inline parts (see ir.mail_server.build_email)."""
+        vals, owners = [], []
+        for action in actions:
+            entry = data[action.partner.id]
+            for group in entry["groups"]:
+                qr = group.get("qr")
+                if not qr or not qr.startswith("data:image/png;base64,"):
+                    continue
+                name = f"{QR_CID_PREFIX}{uuid.uuid4().hex[:16]}.png"
+                vals.append(
+                    {
+                        "name": name,
+                        "datas": qr.split(",", 1)[1],
+                        "mimetype": "image/png",
+                        "res_model": "res.partner",
+                        "res_id": action.partner.id,
+                    }
+                )
+                owners.append(action.partner.id)
+                group["qr"] = f"cid:{name}"
+                if entry.get("qr"):
+                    entry["qr"] = group["qr"]
+        result = {}
+        for pid, attachment in zip(owners, self.env["ir.attachment"].sudo().create(vals), strict=True):
+            result.setdefault(pid, []).append(attachment)  # sudo: the engine's own mail parts
+        return result
+
+    def _credit_statement_pdfs(self, actions, company, date):
+        """{debtor id: attachment}: the statements of account of a batch, in one report call."""
+        partner_ids = [action.partner.id for action in actions]
+        if not partner_ids:
+            return {}
+        report = self._credit_report_env().with_company(company)
+        try:
+            streams = report._render_qweb_pdf_prepare_streams(
+                "credit_followup.report_credit_statement", {"date": str(date)}, res_ids=partner_ids
+            )
+            if len(partner_ids) > 1 and not all(streams.get(pid, {}).get("stream") for pid in partner_ids):
+                whole = (streams.get(False) or streams.get(partner_ids[0]) or {}).get("stream")
+                streams = {
+                    pid: {"stream": part} for pid, part in zip(partner_ids, _split_on_outlines(whole), strict=True)
+                }
+        except Exception:  # a missing statement must not stop the reminder
+            _logger.exception("credit follow-up: %s statements could not be rendered", len(partner_ids))
+            return {}
+        vals, owners = [], []
+        for action in actions:
+            stream = streams.get(action.partner.id, {}).get("stream")
+            if stream:
+                vals.append(
+                    {
+                        "name": self.env._("Statement of account %(date)s.pdf", date=date),
+                        "raw": stream.getvalue(),
+                        "mimetype": "application/pdf",
+                        "res_model": "res.partner",
+                        "res_id": action.partner.id,
+                    }
+                )
+                owners.append(action.partner.id)
+        attachments = self.env["ir.attachment"].sudo().create(vals)  # the statements, on the debtor
+        return dict(zip(owners, attachments, strict=True))
 
     def _invoice_pdfs(self, actions):
         """{move id: attachment} for the invoices to attach: existing PDFs, the rest in one report call."""
@@ -273,7 +461,6 @@ class CreditFollowupEngine(models.AbstractModel):
                     "step_id": value["step"].id,
                     "recipient_id": value["recipient"].id,
                     "date": str(date),
-                    "qr": value["qr"],
                 }
                 for pid, value in data.items()
             }
@@ -466,9 +653,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 action.step.activity_note or "",
                 self.env._(
                     "Total open: %(amount)s. Phone: %(phone)s",
-                    amount=format_amount(
-                        self.env, data[action.partner.id]["total"] or 0.0, data[action.partner.id]["currency"]
-                    ),
+                    amount=data[action.partner.id]["balance_text"],
                     phone=phone or self.env._("unknown"),
                 ),
                 self._invoice_list_html(action, data[action.partner.id]),

@@ -288,10 +288,7 @@ class CreditFollowupEngine(models.AbstractModel):
             profile: profile.step_ids.sorted(lambda s: (s.offset_days, s.sequence, s.id)) for profile in all_profiles
         }
         waiting = self._waiting_for_approval(moves)
-        overdue = defaultdict(float)
-        for move in moves:
-            if move.invoice_date_due and move.invoice_date_due < date:
-                overdue[move.commercial_partner_id] += move.amount_residual_signed
+        net = self._credit_net_figures(company, partners, date)
 
         decisions = []
         for move in moves:
@@ -324,7 +321,9 @@ class CreditFollowupEngine(models.AbstractModel):
                     )
                 )
                 continue
-            decisions.append(self._decide(move, steps_by_profile[profile], date, overdue[move.commercial_partner_id]))
+            figures = net.get((move.commercial_partner_id.id, move.currency_id.id), {})
+            decisions.append(self._decide(move, steps_by_profile[profile], date, figures.get("overdue", 0.0)))
+        decisions = self._credit_net_out(decisions, net, date)
         return {
             "company": company,
             "date": date,
@@ -334,9 +333,72 @@ class CreditFollowupEngine(models.AbstractModel):
             "preview": preview,
         }
 
+    def _credit_net_figures(self, company, partners, date):
+        """{(debtor id, currency id): {"credits": open credits in that currency (≤ 0), "overdue": net overdue in
+        the company's currency}} for a batch of debtors, in one query.
+
+        Credits are every open credit note, unreconciled payment and other receivable credit; the net overdue
+        figure is the overdue amount of the debtor's invoices (and other receivable debits) that are followed up,
+        minus those credits. Plain SQL: a grouped sum over receivable lines, which the ORM cannot express
+        with the join to the debtor's commercial partner.
+        """
+        if not partners:
+            return {}
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT p.commercial_partner_id, l.currency_id,
+                   COALESCE(SUM(l.amount_residual_currency) FILTER (WHERE l.amount_residual_currency < 0), 0),
+                   COALESCE(SUM(l.amount_residual) FILTER (
+                       WHERE l.amount_residual < 0
+                          OR (l.date_maturity < %(date)s
+                              AND COALESCE(m.credit_followup_state, 'active') = 'active')), 0)
+              FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+              JOIN res_partner p ON p.id = l.partner_id
+              JOIN account_move m ON m.id = l.move_id
+             WHERE l.company_id = %(company)s
+               AND l.parent_state = 'posted'
+               AND NOT l.reconciled
+               AND l.amount_residual_currency != 0
+               AND p.commercial_partner_id IN %(partners)s
+             GROUP BY p.commercial_partner_id, l.currency_id
+            """,
+                date=date,
+                company=company.id,
+                partners=tuple(partners.ids),
+            )
+        )
+        return {(pid, cid): {"credits": credits, "overdue": overdue} for pid, cid, credits, overdue in rows}
+
+    def _credit_net_out(self, decisions, net, date):
+        """A debtor whose open credits in a currency cover the invoices a step would remind them of is not
+        reminded for that currency: those invoices are skipped (reason ``credited``) and looked at again
+        tomorrow."""
+        Step = self.env["credit.followup.step"]
+        groups = defaultdict(list)
+        for decision in decisions:
+            if decision.reason in ("execute", "approval") and decision.step:
+                move = decision.move
+                groups[(move.commercial_partner_id.id, move.currency_id.id)].append(decision)
+        covered = set()
+        for key, group in groups.items():
+            credits = net.get(key, {}).get("credits", 0.0)
+            currency = group[0].move.currency_id
+            if credits and currency.compare_amounts(sum(d.move.amount_residual for d in group) + credits, 0) <= 0:
+                covered.update(id(d) for d in group)
+        if not covered:
+            return decisions
+        return [
+            Decision(d.move, Step, d.step, date + timedelta(days=1), "credited") if id(d) in covered else d
+            for d in decisions
+        ]
+
     @api.model
     def _decide(self, move, steps, date, overdue_total):
-        """The step rules, for one invoice. ``steps`` is the profile's steps in order."""
+        """The step rules, for one invoice. ``steps`` is the profile's steps in order. ``overdue_total`` is the
+        debtor's net overdue amount in the invoice's currency (in the company's currency), for the minimum
+        amount rule."""
         Step = self.env["credit.followup.step"]
         last = move.credit_followup_step_id
         last_date = move.credit_followup_date
@@ -517,9 +579,56 @@ class CreditFollowupEngine(models.AbstractModel):
                     "currency_id": decision.move.currency_id.id,
                 }
             )
+        log_vals += self._credit_skip_log_vals([d for d in decisions if d.reason == "credited"], date, run)
+        self._credit_clear_skips(log_vals)
         self.env["credit.followup.log"].sudo().create(log_vals)  # the log is written by the engine only
         self._write_plan(decisions, date)
         return stats
+
+    def _credit_skip_log_vals(self, decisions, date, run):
+        """A "skipped" log row per invoice and step whose reminder the debtor's credits cover (once)."""
+        if not decisions:
+            return []
+        logged = {
+            (log.move_id.id, log.step_id.id)
+            for log in self.env["credit.followup.log"].search_fetch(
+                [("move_id", "in", [d.move.id for d in decisions]), ("state", "=", "skipped")], ["move_id", "step_id"]
+            )
+        }
+        reason = self.env._("open credit notes and payments cover the amount to remind of")
+        return [
+            {
+                "move_id": d.move.id,
+                "partner_id": d.move.commercial_partner_id.id,
+                "company_id": d.move.company_id.id,
+                "step_id": d.next_step.id,
+                "channel": d.next_step.channel,
+                "date": date,
+                "state": "skipped",
+                "run_id": run.id if run else False,
+                "amount_residual": d.move.amount_residual,
+                "currency_id": d.move.currency_id.id,
+                "failure_reason": reason,
+            }
+            for d in decisions
+            if (d.move.id, d.next_step.id) not in logged
+        ]
+
+    def _credit_clear_skips(self, log_vals):
+        """A step skipped because credits covered it may run later: its "skipped" row gives way to the new one."""
+        keys = [
+            SQL("(%s, %s, %s)", vals["move_id"], vals["step_id"], vals["channel"])
+            for vals in log_vals
+            if vals["state"] != "skipped"
+        ]
+        if keys:
+            self.env.execute_query(
+                SQL(
+                    "DELETE FROM credit_followup_log WHERE state = 'skipped' AND failure_reason IS NOT NULL "
+                    "AND (move_id, step_id, channel) IN (%s)",
+                    SQL(", ").join(keys),
+                )
+            )
 
     def _log_vals(self, action, date, run):
         result = action.result
@@ -543,6 +652,9 @@ class CreditFollowupEngine(models.AbstractModel):
                 "attachment_id": result.get("attachment_id"),
                 "failure_reason": result.get("failure_reason"),
                 "is_fallback": action.is_fallback,
+                "notice_deadline": move.company_id._credit_notice_deadline(date, action.channel)
+                if step.formal_notice and action.channel in ("letter", "email")
+                else False,
             }
             for move, step in action.items
         ]

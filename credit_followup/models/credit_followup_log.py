@@ -51,6 +51,10 @@ class CreditFollowupLog(models.Model):
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
     attachment_id = fields.Many2one("ir.attachment", string="Letter", ondelete="set null")
     failure_reason = fields.Char()
+    notice_deadline = fields.Date(
+        string="Notice term ends",
+        help="A formal 14-day notice: the last day the debtor could pay without collection costs.",
+    )
     is_fallback = fields.Boolean(help="Executed on the step's fallback channel after a failure.")
 
     _sql_constraints = [

@@ -38,6 +38,22 @@ class CreditFollowupStep(models.Model):
         help="The engine prepares this step but a credit manager must approve it before it is executed."
     )
     attach_invoices = fields.Boolean(string="Attach invoice PDFs")
+    attach_statement = fields.Boolean(
+        string="Attach the statement of account",
+        help="The debtor's statement of account (every open invoice, credit note and payment) as a PDF with the "
+        "e-mail.",
+    )
+    formal_notice = fields.Boolean(
+        string="Formal 14-day notice",
+        help="Dutch formal notice to consumers (BW 6:96 lid 6): the message states the exact collection costs and "
+        "the last day to pay, 14 days from the day after the debtor receives it. Collection costs become "
+        "claimable only once such a notice was sent and its term has passed.",
+    )
+    state_costs = fields.Boolean(
+        string="State collection costs and interest",
+        help="The message states the collection costs and the statutory interest to date per currency "
+        "(e.g. a business final notice).",
+    )
     include_payment_link = fields.Boolean(
         string="Payment link and QR code",
         default=True,

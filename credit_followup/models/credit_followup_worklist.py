@@ -151,6 +151,14 @@ class CreditFollowupWorklist(models.Model):
         self.ensure_one()
         return self.env["credit.followup.log.contact"].action_open(self.partner_id, self.company_id)
 
+    def action_print_statement(self):
+        self.ensure_one()
+        return self.partner_id.with_company(self.company_id).action_credit_print_statement()
+
+    def action_send_statement(self):
+        self.ensure_one()
+        return self.partner_id.with_company(self.company_id).action_credit_send_statement()
+
     def action_open_partner(self):
         self.ensure_one()
         return {

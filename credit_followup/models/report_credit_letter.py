@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .credit_followup_engine import Action
+
 
 class ReportCreditLetter(models.AbstractModel):
     """Values of the reminder letter: the engine passes, per debtor, the invoices and step."""
@@ -14,6 +16,7 @@ class ReportCreditLetter(models.AbstractModel):
         Move = self.env["account.move"]
         Step = self.env["credit.followup.step"]
         values = {}
+        actions_by_date = {}
         for partner in partners:
             letter = letters.get(str(partner.id))
             if letter:
@@ -22,19 +25,29 @@ class ReportCreditLetter(models.AbstractModel):
                 # the step's name and letter text in the debtor's language, like the rest of the letter
                 step = Step.with_context(lang=recipient.lang or partner.lang).browse(letter["step_id"])
                 date = fields.Date.to_date(letter["date"])
-                qr = letter.get("qr")
             else:  # printed from the partner form: the overdue invoices, no step
                 moves = Move.search(partner._credit_open_invoice_domain(), order="invoice_date_due")
-                step, recipient, date, qr = Step, partner, self.env.company._credit_today(), False
+                step, recipient, date = Step, partner, self.env.company._credit_today()
+            recipient = recipient if (recipient.street and recipient.city) else partner
             values[partner.id] = {
                 "moves": moves,
                 "step": step,
-                "recipient": recipient if (recipient.street and recipient.city) else partner,
+                "recipient": recipient,
                 "date": date,
-                "qr": qr,
-                "total": sum(moves.mapped("amount_residual")),
-                "currency": moves.currency_id[:1] or self.env.company.currency_id,
+                "groups": [],
+                "total": 0.0,
+                "currency": self.env.company.currency_id,
             }
+            if moves:
+                action = Action(partner, "letter", recipient, [(move, step) for move in moves])
+                actions_by_date.setdefault(date, []).append(action)
+        # the same figures as the e-mail, for all letters at once: per currency the invoices, the credits, the
+        # balance, costs and interest when the step states them, and the EPC QR code for a EUR balance
+        engine = self.env["credit.followup.engine"]
+        for date, actions in actions_by_date.items():
+            amounts = engine.with_context(credit_date=date)._credit_template_data(actions, self.env.company)
+            for partner_id, entry in amounts.items():
+                values[partner_id].update(groups=entry["groups"], total=entry["total"], currency=entry["currency"])
         return {
             "doc_ids": docids,
             "doc_model": "res.partner",

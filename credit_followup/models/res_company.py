@@ -92,6 +92,42 @@ class ResCompany(models.Model):
             costs = min(costs, self.credit_collection_costs_max)
         return self.currency_id.round(costs)
 
+    def _credit_epc_qr(self, amount, currency, communication, debtor, bank=None):
+        """EPC (SEPA credit transfer) QR code as a data URI for ``amount``; False unless the amount is a positive
+        EUR amount (EPC is EUR only) and the company has an IBAN."""
+        self.ensure_one()
+        if len(currency) != 1 or currency.name != "EUR" or currency.round(amount) <= 0:
+            return False
+        bank = bank or self.partner_id.bank_ids.filtered(lambda b: b.acc_type == "iban")[:1]
+        if not bank:
+            return False
+        return (
+            bank.build_qr_code_base64(
+                float(currency.round(amount)), communication[:140], None, currency, debtor, qr_method="sct_qr"
+            )
+            or False
+        )
+
+    def _credit_notice_deadline(self, date, channel):
+        """The last day to pay of a formal notice sent on ``date`` by ``channel`` (BW 6:96 lid 6): the notice
+        counts as received after the company's delivery days (working days for a letter, days for an e-mail),
+        and the 14 days run from the day after that. A term ending on a Saturday or Sunday ends on the Monday
+        after it (Algemene termijnenwet art. 1; public holidays are not taken into account)."""
+        self.ensure_one()
+        received = date
+        if channel == "letter":
+            left = self.credit_notice_delivery_days_post
+            while left > 0:
+                received += timedelta(days=1)
+                if received.weekday() < 5:
+                    left -= 1
+        else:
+            received += timedelta(days=max(self.credit_notice_delivery_days_email, 0))
+        deadline = received + timedelta(days=14)
+        while deadline.weekday() >= 5:
+            deadline += timedelta(days=1)
+        return deadline
+
     def _credit_collection_costs_vat(self, costs):
         """VAT charged on top of ``costs`` (0 when the company can deduct VAT)."""
         self.ensure_one()

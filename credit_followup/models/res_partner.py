@@ -17,6 +17,32 @@ OPEN_INVOICE_DOMAIN = [
 ]
 
 
+AGE_BUCKETS = ["not_due", "1_30", "31_60", "61_90", "over_90"]
+
+
+def _age_bucket(days):
+    if days <= 0:
+        return "not_due"
+    if days <= 30:
+        return "1_30"
+    if days <= 60:
+        return "31_60"
+    if days <= 90:
+        return "61_90"
+    return "over_90"
+
+
+def _item_kind(move, residual):
+    """invoice, credit_note, payment, or debit / credit for other receivable entries."""
+    if move.move_type == "out_invoice":
+        return "invoice"
+    if move.move_type == "out_refund":
+        return "credit_note"
+    if move.origin_payment_id or move.statement_line_id:
+        return "payment"
+    return "debit" if residual > 0 else "credit"
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -254,6 +280,108 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.credit_history_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    # ------------------------------------------------------------ open items and the statement
+    def _credit_open_items(self, company=None):
+        """Every open receivable item of these debtors in ``company``: invoices, credit notes, payments and
+        other receivable entries not fully reconciled, oldest due first (account.move.line)."""
+        company = company or self.env.company
+        return self.env["account.move.line"].search(
+            [
+                ("partner_id", "child_of", self.commercial_partner_id.ids),
+                ("company_id", "=", company.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual_currency", "!=", 0),
+            ],
+            order="date_maturity, date, id",
+        )
+
+    def _credit_statement_values(self, company=None, date=None):
+        """What the statement of account shows for this debtor: the open items grouped per currency, with days
+        overdue, age buckets, the balance, and an EPC QR code for a EUR balance to pay."""
+        self.ensure_one()
+        company = company or self.env.company
+        date = date or company._credit_today()
+        debtor = self.commercial_partner_id
+        groups = {}
+        for line in debtor._credit_open_items(company):
+            move = line.move_id
+            currency = line.currency_id
+            residual = line.amount_residual_currency
+            due = line.date_maturity or move.invoice_date_due or line.date
+            days = (date - due).days if residual > 0 else 0
+            group = groups.setdefault(
+                currency,
+                {
+                    "currency": currency,
+                    "items": [],
+                    "buckets": dict.fromkeys(AGE_BUCKETS, 0.0),
+                    "credits": 0.0,
+                    "balance": 0.0,
+                    "overdue": 0.0,
+                },
+            )
+            group["items"].append(
+                {
+                    "line": line,
+                    "move": move,
+                    "name": move.name,
+                    "ref": move.ref or move.payment_reference or "",
+                    "kind": _item_kind(move, residual),
+                    "date": line.date,
+                    "date_due": due,
+                    "days_overdue": max(days, 0),
+                    "amount": abs(line.amount_currency) if residual > 0 else -abs(line.amount_currency),
+                    "residual": residual,
+                }
+            )
+            group["balance"] += residual
+            if residual < 0:
+                group["credits"] += residual
+            else:
+                group["buckets"][_age_bucket(days)] += residual
+                if days > 0:
+                    group["overdue"] += residual
+        result = []
+        for currency, group in groups.items():
+            group["balance"] = currency.round(group["balance"])
+            group["qr"] = company._credit_epc_qr(
+                group["balance"], currency, self.env._("Statement %(debtor)s", debtor=debtor.name), debtor
+            )
+            result.append(group)
+        result.sort(key=lambda g: (g["currency"] != company.currency_id, g["currency"].name))
+        return {
+            "partner": debtor,
+            "company": company,
+            "date": date,
+            "groups": result,
+            "banks": company.partner_id.bank_ids.filtered(lambda b: b.allow_out_payment or b.acc_type == "iban")
+            or company.partner_id.bank_ids,
+        }
+
+    def action_credit_send_statement(self):
+        """Open the e-mail composer with the statement of account attached."""
+        self.ensure_one()
+        template = self.env.ref("credit_followup.mail_template_credit_statement")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": "res.partner",
+                "default_res_ids": self.commercial_partner_id.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_subtype_xmlid": "credit_followup.mt_credit_reminder_email",
+            },
+        }
+
+    def action_credit_print_statement(self):
+        return self.env.ref("credit_followup.action_report_credit_statement").report_action(self.commercial_partner_id)
 
     def _credit_followup_profile(self, company=None):
         """The profile that follows this (commercial) partner up in ``company``."""

@@ -7,3 +7,4 @@ from . import test_worklist_tour
 from . import test_reporting
 from . import test_costs_interest
 from . import test_reliability
+from . import test_amounts

@@ -79,6 +79,7 @@ class CreditFollowupPreviewLine(models.TransientModel):
             ("not_due", "Not due yet"),
             ("min_days", "Too soon after previous step"),
             ("min_amount", "Below minimum amount"),
+            ("credited", "Covered by credits"),
             ("final", "Last step done"),
             ("no_profile", "No follow-up profile"),
         ],
