@@ -5,7 +5,9 @@ Builds a deterministic data set in a throw-away database — debtors with posted
 invoices 0–180 days overdue — and times one full engine run (deciding, logging, chatter,
 queuing mail; no SMTP), then a second run on the same day, which must do nothing.
 Sizes: 1,000 debtors / 5,000 invoices and 2,000 debtors / 10,000 invoices, each with
-e-mail steps only, plus a variant where one debtor in five is at a letter step.
+e-mail steps only, plus a variant where one debtor in five is at a letter step. One debtor in
+four also has an open credit note and one in six a payment nobody matched yet (netted in the
+reminders; a debtor whose credits cover the reminder is skipped); ``--no-credits`` leaves them out.
 
 Run through `make bench` (tools/suite.py sets CREDIT_SUITE_CONF and CREDIT_SUITE_DB).
 """
@@ -34,6 +36,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000x5000,2000x10000", help="debtors x invoices, comma separated")
     parser.add_argument("--no-letters", action="store_true", help="skip the letter variant")
+    parser.add_argument("--no-credits", action="store_true", help="no credit notes and payments in the data set")
     parser.add_argument("--profile", action="store_true", help="cProfile the first run")
     parser.add_argument("--sql-stats", action="store_true", help="print the most frequent queries of a first run")
     return parser.parse_args()
@@ -86,7 +89,7 @@ def make_profiles(env, company):
     return email, letter
 
 
-def make_data(env, company, n_debtors, n_invoices, letter_profile, letters):
+def make_data(env, company, n_debtors, n_invoices, letter_profile, letters, credits=True):
     rng = random.Random(42)
     Partner = env["res.partner"]
     debtors = Partner.create(
@@ -135,7 +138,55 @@ def make_data(env, company, n_debtors, n_invoices, letter_profile, letters):
         batch.action_post()
         moves |= batch
         env.cr.commit()
+    if credits:
+        make_credits(env, company, debtors, journal, rng)
     return debtors, moves
+
+
+def make_credits(env, company, debtors, journal, rng):
+    """Open credit notes (one debtor in four; one in forty gets more credit than it owes) and unmatched
+    payments (one debtor in six)."""
+    Move = env["account.move"].with_company(company)
+    refunds = []
+    for index, debtor in enumerate(debtors):
+        if index % 4 == 0:
+            amount = 100000 if index % 40 == 0 else rng.randint(10, 300)
+            refunds.append(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": debtor.id,
+                    "journal_id": journal.id,
+                    "invoice_date": RUN_DATE - timedelta(days=rng.randint(1, 60)),
+                    "invoice_line_ids": [
+                        Command.create({"name": "Credit", "quantity": 1, "price_unit": amount, "tax_ids": []})
+                    ],
+                }
+            )
+    for start in range(0, len(refunds), 1000):
+        Move.create(refunds[start : start + 1000]).action_post()
+        env.cr.commit()
+    bank = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+    payments = (
+        env["account.payment"]
+        .with_company(company)
+        .create(
+            [
+                {
+                    "amount": rng.randint(10, 200),
+                    "date": RUN_DATE - timedelta(days=rng.randint(1, 30)),
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": debtor.id,
+                    "journal_id": bank.id,
+                }
+                for index, debtor in enumerate(debtors)
+                if index % 6 == 0
+            ]
+        )
+    )
+    payments.action_post()
+    env.cr.commit()
+    print(f"[bench] {len(refunds)} open credit notes, {len(payments)} unmatched payments", flush=True)
 
 
 class _QueryCounter(logging.Handler):
@@ -195,7 +246,7 @@ def main():
             env = env(context=dict(env.context, allowed_company_ids=[company.id]))
             _email, letter = make_profiles(env, company)
             t0 = time.perf_counter()
-            make_data(env, company, n_debtors, n_invoices, letter, letters)
+            make_data(env, company, n_debtors, n_invoices, letter, letters, credits=not args.no_credits)
             print(f"[bench] {tag}: data built in {time.perf_counter() - t0:.0f} s", flush=True)
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             first = measure(env, company, "first run", sql_stats=args.sql_stats, profile=args.profile)
@@ -205,6 +256,7 @@ def main():
             rows.append((tag, n_debtors, n_invoices, first, second, logs, rss_after, rss_after - rss_before))
             print(
                 f"[bench] {tag}: first run {first['seconds']:.1f} s {first['summary']['actions']}, "
+                f"skipped {first['summary']['skipped']}, "
                 f"{first['queries']} queries; second run {second['seconds']:.2f} s",
                 flush=True,
             )

@@ -74,13 +74,17 @@ class CreditFollowupPromise(models.Model):
         for promise in self:
             promise.amount_paid = max(promise.residual_at_promise - sum(promise.move_ids.mapped("amount_residual")), 0)
 
-    @api.constrains("amount", "move_ids", "partner_id")
+    @api.constrains("amount", "move_ids", "partner_id", "currency_id")
     def _check_promise(self):
         for promise in self:
             if promise.amount <= 0:
                 raise ValidationError(self.env._("A promise to pay needs a positive amount."))
             if promise.move_ids.commercial_partner_id - promise.partner_id.commercial_partner_id:
                 raise ValidationError(self.env._("A promise covers invoices of its own debtor only."))
+            if promise.move_ids and promise.move_ids.currency_id != promise.currency_id:
+                raise ValidationError(
+                    self.env._("A promise to pay is in the currency of its invoices, one currency per promise.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from lxml import html
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.base.tests.common import MockSmtplibCase
@@ -302,3 +303,22 @@ class TestAmounts(CreditFollowupCommon, HttpCase, MockSmtplibCase):
             statement = self.mail_to(debtor).attachment_ids.filtered(lambda a: a.mimetype == "application/pdf")
             self.assertEqual(len(statement), 1)
             self.assertIn(amount, pdf_text(statement.raw))
+
+    # ------------------------------------------------------------------ promises
+    def test_promise_in_the_invoices_currency(self):
+        usd = self._invoice(self.debtor, 8, amount=200.0, currency_id=self.usd.id)
+        eur = self._invoice(self.debtor, 8, amount=100.0)
+        Wizard = self.env["credit.followup.log.contact"]
+        wizard = Wizard.with_context(active_model="account.move", active_ids=usd.ids).create(
+            {"outcome": "promise", "promise_date": self.company._credit_today() + timedelta(days=5)}
+        )
+        self.assertEqual((wizard.currency_id, wizard.promise_amount), (self.usd, 200.0))
+        wizard.action_confirm()
+        promise = self.env["credit.followup.promise"].search([("move_ids", "in", usd.ids)])
+        self.assertEqual((promise.currency_id, promise.amount), (self.usd, 200.0))
+        mixed = Wizard.with_context(active_model="account.move", active_ids=eur.ids).create(
+            {"outcome": "promise", "promise_date": self.company._credit_today() + timedelta(days=5)}
+        )
+        mixed.move_ids = eur | usd
+        with self.assertRaises(UserError):
+            mixed.action_confirm()

@@ -27,9 +27,18 @@ class CreditFollowupLogContact(models.TransientModel):
     )
     promise_date = fields.Date(string="Pays on")
     promise_amount = fields.Monetary(string="Amount promised", currency_field="currency_id")
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        help="A promise is in the currency of its invoices (never a sum across currencies).",
+    )
     note = fields.Html()
     activity_id = fields.Many2one("mail.activity", string="Activity done by this contact")
+
+    @api.depends("move_ids", "company_id")
+    def _compute_currency_id(self):
+        for wizard in self:
+            wizard.currency_id = wizard.move_ids.currency_id[:1] or wizard.company_id.currency_id
 
     @api.model
     def default_get(self, fields_list):
@@ -48,6 +57,10 @@ class CreditFollowupLogContact(models.TransientModel):
             )
         if "move_ids" in fields_list:
             values["move_ids"] = [(6, 0, moves.ids)]
+        if len(moves.currency_id) > 1:  # one currency per promise: the user picks the invoices of one
+            moves = moves.filtered(lambda m: m.currency_id == moves.currency_id[:1])
+            if "move_ids" in fields_list:
+                values["move_ids"] = [(6, 0, moves.ids)]
         values.setdefault("promise_amount", sum(moves.mapped("amount_residual")))
         return values
 
@@ -75,6 +88,10 @@ class CreditFollowupLogContact(models.TransientModel):
         if self.outcome == "promise":
             if not (self.promise_date and self.promise_amount > 0 and self.move_ids):
                 raise UserError(self.env._("A promise to pay needs invoices, a date and an amount."))
+            if len(self.move_ids.currency_id) > 1:
+                raise UserError(
+                    self.env._("A promise to pay is in one currency: log one promise per currency of the invoices.")
+                )
             if self.promise_date < self.env.company._credit_today():
                 raise UserError(self.env._("The promised date cannot be in the past."))
         partner = self.partner_id.commercial_partner_id
