@@ -9,3 +9,4 @@ from . import account_move
 from . import account_partial_reconcile
 from . import res_company
 from . import res_partner
+from . import credit_interest_rate

@@ -19,7 +19,11 @@ class AccountPartialReconcile(models.Model):
             for line in (partial.debit_move_id, partial.credit_move_id):
                 case = line.move_id.credit_collection_case_id
                 if case and case.state in OPEN_STATES and line.move_id.move_type == "out_invoice":
-                    amount = partial.debit_amount_currency if line == partial.debit_move_id else partial.credit_amount_currency
+                    amount = (
+                        partial.debit_amount_currency
+                        if line == partial.debit_move_id
+                        else partial.credit_amount_currency
+                    )
                     amounts[case.id] += amount
                     cases |= case
         if cases:

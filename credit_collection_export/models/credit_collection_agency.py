@@ -77,12 +77,8 @@ class CreditCollectionAgency(models.Model):
     )
     case_ids = fields.One2many("credit.collection.case", "agency_id", string="Cases")
     case_count = fields.Integer(compute="_compute_results")
-    amount_outstanding = fields.Monetary(
-        string="Outstanding", compute="_compute_results", currency_field="currency_id"
-    )
-    amount_handed_over = fields.Monetary(
-        string="Handed over", compute="_compute_results", currency_field="currency_id"
-    )
+    amount_outstanding = fields.Monetary(string="Outstanding", compute="_compute_results", currency_field="currency_id")
+    amount_handed_over = fields.Monetary(string="Handed over", compute="_compute_results", currency_field="currency_id")
     amount_collected = fields.Monetary(string="Collected", compute="_compute_results", currency_field="currency_id")
     fee_amount = fields.Monetary(string="Fees", compute="_compute_results", currency_field="currency_id")
     success_rate = fields.Float(
@@ -95,7 +91,9 @@ class CreditCollectionAgency(models.Model):
         for agency in self:
             if agency.kind == "agency" and not agency.registration_number:
                 raise ValidationError(
-                    self.env._("A collection agency must have its registration number (bailiffs and lawyers are exempt).")
+                    self.env._(
+                        "A collection agency must have its registration number (bailiffs and lawyers are exempt)."
+                    )
                 )
 
     @api.constrains("push_method", "endpoint_url")
@@ -104,7 +102,9 @@ class CreditCollectionAgency(models.Model):
             if agency.push_method == "none":
                 continue
             url = urlparse(agency.endpoint_url or "")
-            if not url.hostname or (url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOCAL_HOSTS)):
+            if not url.hostname or (
+                url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOCAL_HOSTS)
+            ):
                 raise ValidationError(self.env._("The agency's endpoint must be an https:// address."))
 
     @api.depends_context("company")
@@ -119,7 +119,9 @@ class CreditCollectionAgency(models.Model):
         days = {
             agency.id: avg
             for agency, avg in Case._read_group(
-                [("agency_id", "in", self.ids), ("state", "in", ("paid", "partly_paid")), ("date_closed", "!=", False)], ["agency_id"], ["days_to_collect:avg"]
+                [("agency_id", "in", self.ids), ("state", "in", ("paid", "partly_paid")), ("date_closed", "!=", False)],
+                ["agency_id"],
+                ["days_to_collect:avg"],
             )
         }
         for agency in self:

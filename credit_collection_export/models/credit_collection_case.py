@@ -62,7 +62,7 @@ class CreditCollectionCase(models.Model):
         string="Collection costs", readonly=True, help="Extrajudicial collection costs, excluding VAT."
     )
     costs_note = fields.Char(string="About the costs", readonly=True)
-    interest = fields.Monetary(string="Interest", readonly=True, help="Statutory interest up to the hand-over.")
+    interest = fields.Monetary(readonly=True, help="Statutory interest up to the hand-over.")
     amount_total = fields.Monetary(string="Claim", compute="_compute_amounts", store=True)
     amount_collected = fields.Monetary(string="Collected", tracking=True, help="What the agency reports collected.")
     fee_amount = fields.Monetary(string="Agency fees", tracking=True)
@@ -156,10 +156,9 @@ class CreditCollectionCase(models.Model):
         for log in logs:
             company = log.company_id
             if log.channel == "letter":
-                received = self._add_working_days(log.date, company._fields.get("credit_notice_delivery_days_post") and company.credit_notice_delivery_days_post or 2)
+                received = self._add_working_days(log.date, company.credit_notice_delivery_days_post)
             else:
-                days = company._fields.get("credit_notice_delivery_days_email") and company.credit_notice_delivery_days_email or 0
-                received = log.date + timedelta(days=days)
+                received = log.date + timedelta(days=company.credit_notice_delivery_days_email)
             if received + timedelta(days=NOTICE_TERM_DAYS) < date:
                 proven.add(log.move_id.id)
         return proven
@@ -181,16 +180,19 @@ class CreditCollectionCase(models.Model):
         costs only on invoices whose 14-day notice is proven (see :meth:`_notice_proven`)."""
         result = {}
         proven = None
+        moves = moves.with_context(credit_rate_table_cache={})
         for (partner, currency, company), group in moves.grouped(
             lambda m: (m.commercial_partner_id, m.currency_id, m.company_id)
         ).items():
             consumer = self._is_consumer(partner)
             if consumer and proven is None:
                 proven = self._notice_proven(moves, date)
-            eligible = group.filtered(lambda m, c=consumer: not c or m.id in proven)
+            eligible = group.filtered(lambda m, c=consumer, p=proven: not c or m.id in p)
             note = False
             if consumer and len(eligible) < len(group):
-                note = self.env._("Consumer: no costs on invoices without a proven 14-day notice whose term has passed.")
+                note = self.env._(
+                    "Consumer: no costs on invoices without a proven 14-day notice whose term has passed."
+                )
             for move in group:
                 result[move.id] = {
                     "principal": move.amount_residual,
@@ -202,9 +204,7 @@ class CreditCollectionCase(models.Model):
             if base <= 0:
                 continue
             base_company = currency._convert(base, company.currency_id, company, date)
-            costs = company.currency_id._convert(
-                self._collection_costs(company, base_company), currency, company, date
-            )
+            costs = company.currency_id._convert(self._collection_costs(company, base_company), currency, company, date)
             shared = 0.0
             for index, move in enumerate(eligible):
                 if index == len(eligible) - 1:
@@ -258,9 +258,11 @@ class CreditCollectionCase(models.Model):
             raise UserError(self.env._("The agency %(agency)s is archived.", agency=agency.name))
         if moves.company_id != company:
             raise UserError(
-                self.env._("Only invoices of %(company)s can go to %(agency)s.", company=company.name, agency=agency.name)
+                self.env._(
+                    "Only invoices of %(company)s can go to %(agency)s.", company=company.name, agency=agency.name
+                )
             )
-        self = self.with_company(company)
+        Case = self.with_company(company)
         date = date or company._credit_collection_today()
         moves = moves.with_company(company)
         not_open = moves - moves.filtered_domain(OPEN_INVOICE_DOMAIN)
@@ -274,11 +276,9 @@ class CreditCollectionCase(models.Model):
         at_agency = moves.filtered(lambda m: m.credit_followup_state == "collection")
         if at_agency:
             raise UserError(
-                self.env._(
-                    "Already at a collection agency: %(invoices)s", invoices=", ".join(at_agency.mapped("name"))
-                )
+                self.env._("Already at a collection agency: %(invoices)s", invoices=", ".join(at_agency.mapped("name")))
             )
-        disputed = self._disputed_moves(moves)
+        disputed = Case._disputed_moves(moves)
         if disputed and not include_disputed:
             raise UserError(
                 self.env._(
@@ -286,7 +286,7 @@ class CreditCollectionCase(models.Model):
                     invoices=", ".join(moves.filtered(lambda m: m.id in disputed).mapped("name")),
                 )
             )
-        claims = self._claims(moves, date)
+        claims = Case._claims(moves, date)
         groups = moves.grouped(lambda m: (m.commercial_partner_id, m.currency_id))
         too_small = []
         for (partner, currency), group in groups.items():
@@ -318,7 +318,7 @@ class CreditCollectionCase(models.Model):
                     "costs_note": next((line["costs_note"] for line in lines if line["costs_note"]), False),
                 }
             )
-        cases = self.create(vals_list)
+        cases = Case.create(vals_list)
         for case in cases:
             case.move_ids.write({"credit_followup_state": "collection", "credit_collection_case_id": case.id})
         cases._post_hand_over()
@@ -338,25 +338,33 @@ class CreditCollectionCase(models.Model):
 
     def _post_hand_over(self):
         """ "Handed over to <agency>" on each invoice, the debtor and the case: the contact history."""
+        for case in self:
+            case._post_on_claim(
+                self.env._(
+                    "Handed over to %(agency)s in case %(case)s: %(invoices)s; claim %(amount)s %(currency)s.",
+                    agency=case.agency_id.name,
+                    case=case.name,
+                    invoices=", ".join(case.move_ids.mapped("name")),
+                    amount=f"{case.amount_total:.2f}",
+                    currency=case.currency_id.name,
+                )
+            )
+
+    def _post_on_claim(self, text):
+        """One line on the case, the debtor and each invoice (the contact history), in one batched create."""
         engine = self.env["credit.followup.engine"]
         author = {"author_id": self.env.user.partner_id.id, "email_from": self.env.user.email_formatted or False}
         vals_list = []
         for case in self:
-            body = Markup("<p>%s</p>") % self.env._(
-                "Handed over to %(agency)s in case %(case)s: %(invoices)s; claim %(amount)s %(currency)s.",
-                agency=case.agency_id.name,
-                case=case.name,
-                invoices=", ".join(case.move_ids.mapped("name")),
-                amount=f"{case.amount_total:.2f}",
-                currency=case.currency_id.name,
-            )
+            body = Markup("<p>%s</p>") % text
             for record in [case, case.partner_id, *case.move_ids]:
                 vals_list.append(
                     engine._message_vals(
                         record, body, "credit_collection_export.mt_credit_collection", case.company_id, **author
                     )
                 )
-        self.env["mail.message"].sudo().create(vals_list)  # batched chatter, the rights were checked above
+        # sudo: a credit manager may write cases but not every debtor; the rights on the case were checked
+        self.env["mail.message"].sudo().create(vals_list)
 
     def _attach_files(self, date):
         """The export file (one per case, values read once for all cases) and, with credit_dispute, the
@@ -486,9 +494,9 @@ class CreditCollectionCase(models.Model):
         open_cases._set_state("recalled", resume=resume)
         open_cases._send_to_agency("recall")
         for case in open_cases:
-            body = self.env._("Recalled from %(agency)s (case %(case)s).", agency=case.agency_id.name, case=case.name)
-            for record in [case.partner_id, *case.move_ids]:
-                record.message_post(body=body, subtype_xmlid="credit_collection_export.mt_credit_collection")
+            case._post_on_claim(
+                self.env._("Recalled from %(agency)s (case %(case)s).", agency=case.agency_id.name, case=case.name)
+            )
         return True
 
     def action_view_invoices(self):

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from markupsafe import Markup
 
@@ -8,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..tools import writers
 
 FILE_TYPES = [("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("fixed", "Fixed-width text")]
+DATE_DIRECTIVES = "dmyYbBj%"
 EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "fixed": "txt"}
 
 
@@ -83,10 +85,8 @@ class CreditCollectionFormat(models.Model):
     @api.constrains("date_format")
     def _check_date_format(self):
         for fmt in self:
-            try:
-                datetime.date(2026, 1, 31).strftime(fmt.date_format)
-            except ValueError as exc:
-                raise ValidationError(self.env._("The date format %(format)s is not valid.", format=fmt.date_format)) from exc
+            if set(re.findall(r"%(.)", fmt.date_format or "")) - set(DATE_DIRECTIVES):
+                raise ValidationError(self.env._("The date format %(format)s is not valid.", format=fmt.date_format))
 
     @api.constrains("file_type", "column_ids", "purpose")
     def _check_fixed_widths(self):
@@ -124,9 +124,9 @@ class CreditCollectionFormat(models.Model):
             "company": self.env.company.name or "",
         }
         try:
-            stem = self.file_name_pattern % values
+            stem = self.file_name_pattern % values  # the user's pattern uses %(name)s
         except (KeyError, ValueError, TypeError):
-            stem = "claims-%(date)s" % values
+            stem = "claims-{date}".format(**values)
         return f"{stem}.{EXTENSIONS[self.file_type]}"
 
     # ------------------------------------------------------------------ export
@@ -214,7 +214,9 @@ class CreditCollectionFormat(models.Model):
                 for col, value in zip(columns, row, strict=True)
             )
             body += Markup("<tr>%s</tr>") % cells
-        return Markup("<table class='table table-sm table-bordered'><thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (
+        return Markup(
+            "<table class='table table-sm table-bordered'><thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
+        ) % (
             head,
             body,
         )

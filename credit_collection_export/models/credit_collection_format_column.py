@@ -165,9 +165,7 @@ class CreditCollectionFormatColumn(models.Model):
             elif source == "costs":
                 getters.append(lambda m: claims[m.id]["costs"])
             elif source == "claim_total":
-                getters.append(
-                    lambda m: claims[m.id]["principal"] + claims[m.id]["interest"] + claims[m.id]["costs"]
-                )
+                getters.append(lambda m: claims[m.id]["principal"] + claims[m.id]["interest"] + claims[m.id]["costs"])
             elif source == "reminders_sent":
                 getters.append(lambda m: reminders.get(m.id, 0))
             elif source == "last_contact_date":

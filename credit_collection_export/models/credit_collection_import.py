@@ -1,4 +1,3 @@
-import base64
 import hashlib
 import mimetypes
 
@@ -92,7 +91,7 @@ class CreditCollectionImport(models.Model):
             raise UserError(self.env._("The file cannot be read: %(error)s", error=exc)) from exc
         except UserError:
             raise
-        except Exception as exc:  # noqa: BLE001 - the readers raise what their libraries raise on a bad file
+        except Exception as exc:  # the readers raise what their libraries raise on a bad file
             raise UserError(self.env._("The file cannot be read: %(error)s", error=exc)) from exc
         if not rows:
             raise UserError(self.env._("The file is empty."))
@@ -128,66 +127,87 @@ class CreditCollectionImport(models.Model):
         seen = set()
         changes, errors = [], []
 
-        def cell(row, key):
-            position = index.get(key)
-            return row[position].strip() if position is not None and position < len(row) else ""
-
+        context = {
+            "index": index,
+            "by_name": by_name,
+            "by_reference": by_reference,
+            "status_map": status_map,
+            "states": states,
+            "seen": seen,
+        }
         for line, row in enumerate(rows[1:], 2):
-            problems = []
-            ref = cell(row, "case")
-            agency_ref = cell(row, "agency_reference")
-            case = by_name.get(ref.lower()) if ref else by_reference.get(agency_ref.lower()) if agency_ref else None
-            if case is None:
-                problems.append(self.env._("unknown case %(ref)s", ref=ref or agency_ref or "-"))
-            elif case.id in seen:
-                problems.append(self.env._("case %(case)s appears twice", case=case.name))
-            code = cell(row, "state")
-            state = status_map.get(code.upper())
-            if not state:
-                problems.append(self.env._("unknown status %(status)s", status=code or "-"))
-            elif case is not None and state != case.state and state not in TRANSITIONS.get(case.state, ()):
-                problems.append(
-                    self.env._(
-                        "case %(case)s cannot go from %(from)s to %(to)s",
-                        case=case.name,
-                        **{"from": states[case.state], "to": states[state]},
-                    )
-                )
-            vals = {}
-            for key in ("amount_collected", "fee_amount"):
-                if key in index:
-                    try:
-                        value = fmt._parse_number(cell(row, key))
-                    except ValueError:
-                        problems.append(self.env._("%(value)s is not an amount", value=cell(row, key)))
-                        continue
-                    if value < 0:
-                        problems.append(self.env._("negative amount %(value)s", value=cell(row, key)))
-                    elif case is not None:
-                        vals[key] = case.currency_id.round(value)
-            if case is not None and "amount_collected" in vals and vals["amount_collected"] > case.amount_total + 0.005:
-                problems.append(
-                    self.env._("collected %(amount)s is more than the claim", amount=cell(row, "amount_collected"))
-                )
-            status_date = False
-            if "date" in index:
-                try:
-                    status_date = fmt._parse_date(cell(row, "date"))
-                except ValueError:
-                    problems.append(self.env._("%(value)s is not a date", value=cell(row, "date")))
-            if agency_ref and ref and case is not None:
-                vals["agency_reference"] = agency_ref
-            if "note" in index and case is not None:
-                vals["status_note"] = cell(row, "note") or False
-            if status_date and case is not None:
-                vals["status_date"] = status_date
+            change, problems = self._check_row(fmt, row, context)
             if problems:
                 errors.append(self.env._("Line %(line)s: %(problems)s", line=line, problems="; ".join(problems)))
-                continue
-            seen.add(case.id)
-            changes.append((case, vals, state, status_date or None))
+            else:
+                seen.add(change[0].id)
+                changes.append(change)
         return changes, errors
 
     @api.model
-    def _decode(self, datas):
-        return base64.b64decode(datas or b"")
+    def _check_row(self, fmt, row, context):
+        """((case, vals, state, status date), problems) of one row."""
+        index = context["index"]
+
+        def cell(key):
+            position = index.get(key)
+            return row[position].strip() if position is not None and position < len(row) else ""
+
+        problems = []
+        ref = cell("case")
+        agency_ref = cell("agency_reference")
+        if ref:
+            case = context["by_name"].get(ref.lower())
+        else:
+            case = context["by_reference"].get(agency_ref.lower()) if agency_ref else None
+        if case is None:
+            problems.append(self.env._("unknown case %(ref)s", ref=ref or agency_ref or "-"))
+        elif case.id in context["seen"]:
+            problems.append(self.env._("case %(case)s appears twice", case=case.name))
+        code = cell("state")
+        state = context["status_map"].get(code.upper())
+        states = context["states"]
+        if not state:
+            problems.append(self.env._("unknown status %(status)s", status=code or "-"))
+        elif case is not None and state != case.state and state not in TRANSITIONS.get(case.state, ()):
+            problems.append(
+                self.env._(
+                    "case %(case)s cannot go from %(from)s to %(to)s",
+                    case=case.name,
+                    **{"from": states[case.state], "to": states[state]},
+                )
+            )
+        vals = self._check_row_amounts(fmt, cell, index, case, problems)
+        status_date = False
+        if "date" in index:
+            try:
+                status_date = fmt._parse_date(cell("date"))
+            except ValueError:
+                problems.append(self.env._("%(value)s is not a date", value=cell("date")))
+        if case is not None:
+            if agency_ref and ref:
+                vals["agency_reference"] = agency_ref
+            if "note" in index:
+                vals["status_note"] = cell("note") or False
+            if status_date:
+                vals["status_date"] = status_date
+        return (case, vals, state, status_date or None), problems
+
+    @api.model
+    def _check_row_amounts(self, fmt, cell, index, case, problems):
+        vals = {}
+        for key in ("amount_collected", "fee_amount"):
+            if key not in index:
+                continue
+            try:
+                value = fmt._parse_number(cell(key))
+            except ValueError:
+                problems.append(self.env._("%(value)s is not an amount", value=cell(key)))
+                continue
+            if value < 0:
+                problems.append(self.env._("negative amount %(value)s", value=cell(key)))
+            elif case is not None:
+                vals[key] = case.currency_id.round(value)
+        if case is not None and vals.get("amount_collected", 0.0) > case.amount_total + 0.005:
+            problems.append(self.env._("collected %(amount)s is more than the claim", amount=cell("amount_collected")))
+        return vals

@@ -30,9 +30,7 @@ class CreditCollectionPush(models.Model):
     case_id = fields.Many2one("credit.collection.case", required=True, ondelete="cascade", index=True)
     agency_id = fields.Many2one(related="case_id.agency_id", store=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True)
-    event = fields.Selection(
-        [("hand_over", "Hand-over"), ("payment", "Payment"), ("recall", "Recall")], required=True
-    )
+    event = fields.Selection([("hand_over", "Hand-over"), ("payment", "Payment"), ("recall", "Recall")], required=True)
     amount = fields.Float(help="Payment: the amount registered.")
     state = fields.Selection(
         [("queued", "Queued"), ("done", "Sent"), ("failed", "Failed")], default="queued", required=True, index=True
@@ -53,13 +51,15 @@ class CreditCollectionPush(models.Model):
     def _cron_send(self, now=None, limit=100):
         """Send the queued pushes that are due; commits after each one outside tests."""
         now = now or fields.Datetime.now()
-        pushes = self.search([("state", "=", "queued"), ("next_attempt", "<=", now)], limit=limit, order="next_attempt, id")
+        pushes = self.search(
+            [("state", "=", "queued"), ("next_attempt", "<=", now)], limit=limit, order="next_attempt, id"
+        )
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         for done, push in enumerate(pushes, 1):
             push._send(now)
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(pushes) - done)
-                self.env.cr.commit()  # one push per transaction: a sent push is never sent again
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # one push per transaction: never sent twice
         return pushes
 
     def _send(self, now):
@@ -96,7 +96,7 @@ class CreditCollectionPush(models.Model):
             try:
                 reference = (response.json() or {}).get("reference")
             except ValueError:
-                pass
+                _logger.info("agency %s answered without JSON", agency.name)
             self.write({"state": "done", "date_done": now, "last_error": False})
             if reference and not case.agency_reference:
                 case.agency_reference = str(reference)[:64]

@@ -13,7 +13,7 @@ class CreditCollectionReport(models.Model):
     _order = "date desc"
 
     date = fields.Date(string="Handed over on", readonly=True)
-    agency_id = fields.Many2one("credit.collection.agency", string="Agency", readonly=True)
+    agency_id = fields.Many2one("credit.collection.agency", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Debtor", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)

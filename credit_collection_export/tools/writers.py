@@ -112,28 +112,26 @@ def format_value(value, column, layout):
     return str(value)
 
 
-def transliterate(text, encoding):
-    """``text`` made encodable in ``encoding``: accents dropped where needed, other characters as ``?``."""
+def _encodable(text, encoding):
     try:
         text.encode(encoding)
-        return text
     except UnicodeEncodeError:
-        pass
+        return False
+    return True
+
+
+def transliterate(text, encoding):
+    """``text`` made encodable in ``encoding``: accents dropped where needed, other characters as ``?``."""
+    if _encodable(text, encoding):
+        return text
     out = []
     for char in text:
-        try:
-            char.encode(encoding)
+        if _encodable(char, encoding):
             out.append(char)
             continue
-        except UnicodeEncodeError:
-            pass
         base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
         base = {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ı": "i"}.get(char, base)
-        try:
-            base.encode(encoding)
-            out.append(base or "?")
-        except UnicodeEncodeError:
-            out.append("?")
+        out.append((base or "?") if _encodable(base, encoding) else "?")
     return "".join(out)
 
 

@@ -12,7 +12,6 @@ class CreditCollectionHandOver(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     agency_id = fields.Many2one(
         "credit.collection.agency",
-        string="Agency",
         required=True,
         check_company=True,
         domain="[('company_id', '=', company_id)]",
