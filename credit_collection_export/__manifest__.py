@@ -24,5 +24,6 @@
         "report/credit_collection_report_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/credit_collection_demo.xml"],
     "installable": True,
 }

@@ -492,7 +492,7 @@ def cmd_test(args):
     return 1 if failed or passed == 0 else 0
 
 
-BENCH_SCRIPTS = {"engine": "bench.py", "dispute": "bench_dispute.py"}
+BENCH_SCRIPTS = {"engine": "bench.py", "dispute": "bench_dispute.py", "collection": "bench_collection.py"}
 
 
 def cmd_bench(args):
@@ -504,7 +504,15 @@ def cmd_bench(args):
     db = "credit_bench"
     drop_db(pg, db)
     rc, _out = run_logged(
-        odoo_cmd(conf, "-d", db, "-i", "credit_followup,credit_dispute", "--stop-after-init", "--without-demo=all"),
+        odoo_cmd(
+            conf,
+            "-d",
+            db,
+            "-i",
+            "credit_followup,credit_dispute,credit_collection_export",
+            "--stop-after-init",
+            "--without-demo=all",
+        ),
         LOCAL / "bench-install.log",
     )
     if rc:

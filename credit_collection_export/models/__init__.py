@@ -10,3 +10,4 @@ from . import account_partial_reconcile
 from . import res_company
 from . import res_partner
 from . import credit_interest_rate
+from . import credit_collection_demo

@@ -345,7 +345,7 @@ class CreditCollectionCase(models.Model):
                     agency=case.agency_id.name,
                     case=case.name,
                     invoices=", ".join(case.move_ids.mapped("name")),
-                    amount=f"{case.amount_total:.2f}",
+                    amount="%.2f" % case.amount_total,  # noqa: UP031 - babel cannot read f-strings in _()
                     currency=case.currency_id.name,
                 )
             )
@@ -425,7 +425,7 @@ class CreditCollectionCase(models.Model):
             case.message_post(
                 body=self.env._(
                     "Payment of %(amount)s %(currency)s registered on the invoices; the agency is told.",
-                    amount=f"{amount:.2f}",
+                    amount="%.2f" % amount,  # noqa: UP031 - babel cannot read f-strings in _()
                     currency=case.currency_id.name,
                 ),
                 subtype_xmlid="credit_collection_export.mt_credit_collection",
@@ -443,9 +443,10 @@ class CreditCollectionCase(models.Model):
                 states = dict(CASE_STATES)
                 raise UserError(
                     self.env._(
-                        "Case %(case)s cannot go from %(from)s to %(to)s.",
+                        "Case %(case)s cannot go from %(old)s to %(new)s.",
                         case=case.name,
-                        **{"from": states[case.state], "to": states[state]},
+                        old=states[case.state],
+                        new=states[state],
                     )
                 )
         changing = self.filtered(lambda c: c.state != state)

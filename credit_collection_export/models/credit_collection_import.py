@@ -172,9 +172,10 @@ class CreditCollectionImport(models.Model):
         elif case is not None and state != case.state and state not in TRANSITIONS.get(case.state, ()):
             problems.append(
                 self.env._(
-                    "case %(case)s cannot go from %(from)s to %(to)s",
+                    "case %(case)s cannot go from %(old)s to %(new)s",
                     case=case.name,
-                    **{"from": states[case.state], "to": states[state]},
+                    old=states[case.state],
+                    new=states[state],
                 )
             )
         vals = self._check_row_amounts(fmt, cell, index, case, problems)
