@@ -7,7 +7,6 @@ from . import credit_collection_import
 from . import credit_followup_worklist
 from . import account_move
 from . import account_partial_reconcile
-from . import res_company
 from . import res_partner
 from . import credit_interest_rate
 from . import credit_collection_demo

@@ -1,5 +1,4 @@
 import base64
-from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -24,7 +23,6 @@ TRANSITIONS = {
     "in_progress": {"paid", "partly_paid", "returned", "written_off", "recalled"},
     "partly_paid": {"paid"},
 }
-NOTICE_TERM_DAYS = 14
 REMINDER_CHANNELS_EXCLUDED = ("phone", "task")
 
 
@@ -141,35 +139,23 @@ class CreditCollectionCase(models.Model):
 
     @api.model
     def _notice_proven(self, moves, date):
-        """Ids of ``moves`` for which credit_followup's log proves the formal 14-day notice: a final step
-        executed (state done) and its term passed — sent on D, received after the company's delivery days
-        (letters: working days), 14 days counted from the day after receipt, so costs from the next day on."""
+        """Ids of ``moves`` on which collection costs may be charged: credit_followup's log shows a formal
+        14-day notice that went out and whose term ended before ``date`` — the rule of
+        ``account.move._credit_collection_costs_claimable``, read for all invoices in one query."""
         logs = (
             self.env["credit.followup.log"]
             .sudo()  # sudo: the proof is read for the hand-over, whoever may read the engine's log
-            .search_fetch(
-                [("move_id", "in", moves.ids), ("state", "=", "done"), ("step_id.final_step", "=", True)],
-                ["move_id", "date", "channel", "company_id"],
+            ._read_group(
+                [
+                    ("move_id", "in", moves.ids),
+                    ("state", "=", "done"),
+                    ("notice_deadline", "!=", False),
+                    ("notice_deadline", "<", date),
+                ],
+                ["move_id"],
             )
         )
-        proven = set()
-        for log in logs:
-            company = log.company_id
-            if log.channel == "letter":
-                received = self._add_working_days(log.date, company.credit_notice_delivery_days_post)
-            else:
-                received = log.date + timedelta(days=company.credit_notice_delivery_days_email)
-            if received + timedelta(days=NOTICE_TERM_DAYS) < date:
-                proven.add(log.move_id.id)
-        return proven
-
-    @staticmethod
-    def _add_working_days(day, count):
-        while count > 0:
-            day += timedelta(days=1)
-            if day.weekday() < 5:
-                count -= 1
-        return day
+        return {move.id for (move,) in logs}
 
     @api.model
     def _claims(self, moves, date):
@@ -263,7 +249,7 @@ class CreditCollectionCase(models.Model):
                 )
             )
         Case = self.with_company(company)
-        date = date or company._credit_collection_today()
+        date = date or company._credit_today()
         moves = moves.with_company(company)
         not_open = moves - moves.filtered_domain(OPEN_INVOICE_DOMAIN)
         if not_open:
@@ -435,7 +421,7 @@ class CreditCollectionCase(models.Model):
     # ------------------------------------------------------------------ lifecycle
     def _set_state(self, state, date=None, resume=True):
         """Move the cases to ``state`` (checked against TRANSITIONS) and update their invoices."""
-        date = date or self.env.company._credit_collection_today()
+        date = date or self.env.company._credit_today()
         for case in self:
             if case.state == state:
                 continue

@@ -32,7 +32,7 @@ class CreditCollectionDemo(models.AbstractModel):
             mail_create_nosubscribe=True, tracking_disable=True, mail_notify_force_send=False
         )
         agencies = demo._demo_agencies(company)
-        today = company._credit_collection_today()
+        today = company._credit_today()
         candidates = demo.env["account.move"].search(
             demo.env["credit.collection.case"]._open_invoice_domain()
             + [("credit_followup_state", "=", "active"), ("invoice_date_due", "<", today - timedelta(days=80))],

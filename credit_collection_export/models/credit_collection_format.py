@@ -117,7 +117,7 @@ class CreditCollectionFormat(models.Model):
 
     def _file_name(self, reference=None, date=None):
         self.ensure_one()
-        date = date or self.env.company._credit_collection_today()
+        date = date or self.env.company._credit_today()
         values = {
             "date": date.strftime("%Y%m%d"),
             "reference": (reference or "").replace("/", "-"),
@@ -146,7 +146,7 @@ class CreditCollectionFormat(models.Model):
             raise UserError(self.env._("%(format)s is a status file format, not a hand-over format.", format=self.name))
         if not self.column_ids:
             raise UserError(self.env._("The format %(format)s has no columns.", format=self.name))
-        date = date or self.env.company._credit_collection_today()
+        date = date or self.env.company._credit_today()
         all_moves = self.env["account.move"].union(*groups.values())
         rows = self.env["credit.collection.format.column"]._export_rows(self.column_ids, all_moves, date)
         row_of = dict(zip(all_moves.ids, rows, strict=True))
@@ -195,7 +195,7 @@ class CreditCollectionFormat(models.Model):
     def _preview_html(self, moves):
         """The first rows as they will be written: an HTML table for CSV/XLSX, the raw lines for fixed width."""
         self.ensure_one()
-        date = self.env.company._credit_collection_today()
+        date = self.env.company._credit_today()
         try:
             if self.file_type == "fixed":
                 _name, data = self.export(moves, date=date)

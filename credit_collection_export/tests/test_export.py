@@ -112,7 +112,8 @@ class TestExport(CreditCollectionCommon):
         # letter sent 17 days ago: received after 2 working days, 14 days after that → term not yet passed
         log = self._notice_log(consumer_inv, 17)
         self.assertEqual(Case._claims(consumer_inv, self.today)[consumer_inv.id]["costs"], 0.0)
-        log.date = self.today - datetime.timedelta(days=19)
+        sent = self.today - datetime.timedelta(days=19)
+        log.write({"date": sent, "notice_deadline": self.company._credit_notice_deadline(sent, "letter")})
         self.assertEqual(Case._claims(consumer_inv, self.today)[consumer_inv.id]["costs"], 60.0)  # 15 % of 400
         log.state = "failed"  # a failed notice proves nothing
         self.assertEqual(Case._claims(consumer_inv, self.today)[consumer_inv.id]["costs"], 0.0)
