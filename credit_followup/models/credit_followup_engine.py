@@ -141,6 +141,7 @@ class CreditFollowupEngine(models.AbstractModel):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         started = time.monotonic()
         self.env["account.move"]._credit_resume_expired_pauses(date, company)
+        self.env["credit.followup.log"]._credit_book_claimable_costs(company, date)
         Run = self.env["credit.followup.run"].sudo()  # the run record is bookkeeping, not a user action
         run = Run.create({"date": date, "company_id": company.id, "trigger": trigger, "user_id": self.env.uid})
         summary["run_ids"].append(run.id)

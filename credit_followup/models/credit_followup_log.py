@@ -1,6 +1,6 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 from .credit_followup_engine import Action
 
@@ -54,6 +54,9 @@ class CreditFollowupLog(models.Model):
     notice_deadline = fields.Date(
         string="Notice term ends",
         help="A formal 14-day notice: the last day the debtor could pay without collection costs.",
+    )
+    costs_move_id = fields.Many2one(
+        "account.move", string="Costs invoice", ondelete="set null", help="The invoice booking this notice's costs."
     )
     is_fallback = fields.Boolean(help="Executed on the step's fallback channel after a failure.")
 
@@ -110,3 +113,74 @@ class CreditFollowupLog(models.Model):
             )
             action.result = {"state": "failed", "failure_reason": reason}
             engine.with_company(company)._credit_handle_failures([action], logs[0].date, company)
+
+    @api.model
+    def _credit_book_claimable_costs(self, company, date):
+        """Book the collection costs and the statutory interest to date of every formal notice whose term has
+        passed on ``date`` (step option *Book costs and interest*): one customer invoice per debtor and currency,
+        in a fixed number of queries."""
+        notices = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "done"),
+                ("notice_deadline", "<", date),
+                ("costs_move_id", "=", False),
+                ("step_id.book_costs", "=", True),
+                ("move_id.payment_state", "in", ("not_paid", "partial")),
+            ]
+        )
+        if not notices:
+            return self.env["account.move"]
+        journal = self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
+        groups = notices.grouped(lambda log: (log.partner_id, log.move_id.currency_id))
+        vals_list, group_logs = [], []
+        for (partner, currency), logs in groups.items():
+            moves = logs.move_id
+            principal = sum(moves.mapped("amount_residual"))
+            principal_company = currency._convert(principal, company.currency_id, company, date)
+            costs = company.credit_collection_costs(principal_company)
+            costs += company._credit_collection_costs_vat(costs)
+            costs = company.currency_id._convert(costs, currency, company, date)
+            interest = currency.round(sum(move.credit_statutory_interest(date) for move in moves))
+            lines = [
+                Command.create(
+                    {
+                        "name": self.env._(
+                            "Extrajudicial collection costs on %(invoices)s", invoices=", ".join(moves.mapped("name"))
+                        ),
+                        "quantity": 1,
+                        "price_unit": costs,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ]
+            if interest:
+                lines.append(
+                    Command.create(
+                        {
+                            "name": self.env._("Statutory interest up to %(date)s", date=date),
+                            "quantity": 1,
+                            "price_unit": interest,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                )
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "currency_id": currency.id,
+                    "invoice_date": date,
+                    "invoice_date_due": date,
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": lines,
+                }
+            )
+            group_logs.append(logs)
+        # sudo: the engine books on behalf of the company, like it writes its log
+        invoices = self.env["account.move"].sudo().with_company(company).create(vals_list)
+        invoices.action_post()
+        for invoice, logs in zip(invoices, group_logs, strict=True):
+            logs.sudo().costs_move_id = invoice  # engine bookkeeping
+        return invoices

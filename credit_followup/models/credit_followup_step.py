@@ -49,6 +49,12 @@ class CreditFollowupStep(models.Model):
         "the last day to pay, 14 days from the day after the debtor receives it. Collection costs become "
         "claimable only once such a notice was sent and its term has passed.",
     )
+    book_costs = fields.Boolean(
+        string="Book costs and interest",
+        help="Once the notice's term has passed without payment, the engine books the collection costs and the "
+        "statutory interest to date as a customer invoice to the debtor, so they appear in the ledger and on the "
+        "statement of account.",
+    )
     state_costs = fields.Boolean(
         string="State collection costs and interest",
         help="The message states the collection costs and the statutory interest to date per currency "

@@ -228,6 +228,19 @@ class TestAmounts(CreditFollowupCommon, HttpCase, MockSmtplibCase):
         self.assertTrue(move._credit_collection_costs_claimable(date(2026, 3, 19)))
         self.assertFalse(self._invoice(consumer, 60)._credit_collection_costs_claimable(date(2026, 6, 1)))
 
+        # the step books costs and interest once they are claimable: not on the last day, the day after
+        step.book_costs = True
+        self.run_engine(date(2026, 3, 18))
+        self.assertFalse(log.costs_move_id)
+        self.run_engine(date(2026, 3, 19))
+        booked = log.costs_move_id
+        # 150.00 costs + interest 6 % on 1,000 for 62 days (01-17 … 03-19) = 10.19
+        self.assertEqual((booked.state, booked.partner_id, booked.amount_total), ("posted", consumer, 160.19))
+        self.run_engine(date(2026, 3, 20))
+        self.assertEqual(
+            self.env["account.move"].search_count([("partner_id", "=", consumer.id), ("amount_total", "=", 160.19)]), 1
+        )
+
     def test_notice_deadline_table(self):
         self.company.write({"credit_notice_delivery_days_post": 2, "credit_notice_delivery_days_email": 0})
         for sent, channel, deadline in [
@@ -322,3 +335,25 @@ class TestAmounts(CreditFollowupCommon, HttpCase, MockSmtplibCase):
         mixed.move_ids = eur | usd
         with self.assertRaises(UserError):
             mixed.action_confirm()
+
+    def test_queries_per_batch_do_not_grow_with_credits(self):
+        """Netting is one query per batch, not one per debtor."""
+
+        def measure(n):
+            debtors = [self._debtor(f"N{n}-{i}", f"n{n}{i}@example.com") for i in range(n)]
+            for debtor in debtors:
+                self._invoice(debtor, 8, amount=500.0)
+                self._invoice(debtor, 9, amount=300.0, currency_id=self.usd.id)
+                self._credit_note(debtor, 50.0)
+                self._payment(debtor, 20.0)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            summary = self.env["credit.followup.engine"].run(
+                companies=self.company, date=self.today, partners=self.env["res.partner"].union(*debtors)
+            )
+            self.assertEqual(summary["actions"], {"email": n})
+            return self.env.cr.sql_log_count - before
+
+        small, large = measure(3), measure(12)
+        self.assertLessEqual(large - small, 12, f"3 debtors: {small} queries, 12 debtors: {large}")
