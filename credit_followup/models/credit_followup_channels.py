@@ -44,6 +44,9 @@ class CreditFollowupEngine(models.AbstractModel):
         data = {}
         for action in actions:
             step = action.step
+            # texts computed here (credits, costs, balances) are in the language the debtor reads
+            lang = action.recipient.lang or action.partner.lang
+            reader = self.with_context(lang=lang) if lang and lang != self.env.lang else self
             groups = {}
             lines = []
             for move, line_step in action.items:
@@ -64,7 +67,10 @@ class CreditFollowupEngine(models.AbstractModel):
                 lines.append(line)
                 groups.setdefault(move.currency_id, {"currency": move.currency_id, "lines": []})["lines"].append(line)
             for currency, group in groups.items():
-                group["credits"] = credits.get((action.partner.id, currency.id), [])
+                group["credits"] = [
+                    dict(credit, label=reader._credit_credit_label(credit))
+                    for credit in credits.get((action.partner.id, currency.id), [])
+                ]
                 group["total_invoices"] = currency.round(sum(line["amount_residual"] for line in group["lines"]))
                 group["total_credits"] = currency.round(sum(credit["amount"] for credit in group["credits"]))
                 group["balance"] = currency.round(group["total_invoices"] + group["total_credits"])
@@ -80,7 +86,7 @@ class CreditFollowupEngine(models.AbstractModel):
                     else False
                 )
                 if step.formal_notice or step.state_costs:
-                    group.update(self._credit_costs_statement(action, group, company, date))
+                    group.update(reader._credit_costs_statement(action, group, company, date))
                 if not step.include_payment_link or currency.name != "EUR":
                     for line in group["lines"]:
                         line["portal_url"] = False  # online payment is offered for EUR amounts only
@@ -98,7 +104,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 "qr": single["qr"] if single else False,
                 "pay_url": next((line["portal_url"] for line in lines if line["portal_url"]), False),
                 "balance_text": ", ".join(
-                    format_amount(self.env, group["balance"], group["currency"]) for group in ordered
+                    format_amount(reader.env, group["balance"], group["currency"]) for group in ordered
                 ),
             }
         return data
@@ -164,18 +170,26 @@ class CreditFollowupEngine(models.AbstractModel):
         for line in lines:
             move = line.move_id
             if move.move_type == "out_refund":
-                label = self.env._("minus credit note %(name)s", name=move.name)
+                kind = "credit_note"
             elif move.origin_payment_id or move.statement_line_id:
-                label = self.env._(
-                    "minus payment of %(date)s (%(name)s)", date=format_date(self.env, line.date), name=move.name
-                )
+                kind = "payment"
             else:
-                label = self.env._("minus credit %(name)s", name=move.name)
+                kind = "credit"
             key = (line.partner_id.commercial_partner_id.id, line.currency_id.id)
             result.setdefault(key, []).append(
-                {"name": move.name, "label": label, "date": line.date, "amount": line.amount_residual_currency}
+                {"name": move.name, "kind": kind, "date": line.date, "amount": line.amount_residual_currency}
             )
         return result
+
+    def _credit_credit_label(self, credit):
+        """How the debtor reads a credit, in the engine's (the debtor's) language."""
+        if credit["kind"] == "credit_note":
+            return self.env._("minus credit note %(name)s", name=credit["name"])
+        if credit["kind"] == "payment":
+            return self.env._(
+                "minus payment of %(date)s (%(name)s)", date=format_date(self.env, credit["date"]), name=credit["name"]
+            )
+        return self.env._("minus credit %(name)s", name=credit["name"])
 
     def _ensure_access_tokens(self, moves):
         """Portal access tokens for all invoices in one query (payment links need them)."""

@@ -198,6 +198,7 @@ class CreditFollowupDemo(models.AbstractModel):
         debtors = demo._demo_debtors(company, profiles, users)
         rng = random.Random(2026)
         invoices, payments = demo._demo_invoices(company, debtors, users, rng)
+        demo._demo_credits(company, debtors)
         demo._demo_simulate(company, debtors, users, invoices, payments)
         demo._demo_approve(company, users)
         demo._demo_mark_delivered(first_mail, first_sms)
@@ -460,6 +461,61 @@ class CreditFollowupDemo(models.AbstractModel):
         for days_ago, inv_key, amount in SCENARIO_PAYMENTS:
             payments.append((today - timedelta(days=days_ago), invoices[inv_key], amount))
         return invoices, payments
+
+    def _demo_credits(self, company, debtors):
+        """What reminders net: an open credit note (Restaurant Aan de Maas), a payment nobody matched yet
+        (Bistro 't Pleintje), and a debtor with invoices in two currencies (The Daily Grind, EUR and GBP)."""
+        today = fields.Date.today()
+        journal = self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
+        gbp = self.env.ref("base.GBP")
+        gbp.active = True
+        if not gbp.rate_ids.filtered(lambda r: r.company_id == company):
+            self.env["res.currency.rate"].create(
+                {"currency_id": gbp.id, "company_id": company.id, "name": today - timedelta(days=90), "rate": 0.85}
+            )
+        Move = self.env["account.move"].with_context(tracking_disable=True)
+        moves = Move.create(
+            [
+                {
+                    "move_type": "out_refund",
+                    "journal_id": journal.id,
+                    "partner_id": debtors["maas"][0].id,
+                    "invoice_date": today - timedelta(days=25),
+                    "ref": "Retour 6 kg espressobonen",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Retour espressobonen (6 kg)", "quantity": 1, "price_unit": 120.0})
+                    ],
+                },
+                {
+                    "move_type": "out_invoice",
+                    "journal_id": journal.id,
+                    "partner_id": debtors["dailygrind"][0].id,
+                    "currency_id": gbp.id,
+                    "invoice_date": today - timedelta(days=40),
+                    "invoice_date_due": today - timedelta(days=10),
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Espresso blend, 20 kg (GBP price list)", "quantity": 1, "price_unit": 310.0}
+                        )
+                    ],
+                },
+            ]
+        )
+        moves.action_post()
+        bank = self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+        payment = self.env["account.payment"].create(
+            {
+                "amount": 75.0,
+                "date": today - timedelta(days=12),
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": debtors["pleintje"][0].id,
+                "journal_id": bank.id,
+                "memo": "Betaling Bistro 't Pleintje",
+            }
+        )
+        payment.action_post()
 
     # ------------------------------------------------------------------ five weeks of history
     def _demo_simulate(self, company, debtors, users, invoices, payments):

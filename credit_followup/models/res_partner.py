@@ -357,6 +357,7 @@ class ResPartner(models.Model):
             "company": company,
             "date": date,
             "groups": result,
+            "to_pay": any(group["balance"] > 0 for group in result),
             "banks": company.partner_id.bank_ids.filtered(lambda b: b.allow_out_payment or b.acc_type == "iban")
             or company.partner_id.bank_ids,
         }

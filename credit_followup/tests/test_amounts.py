@@ -357,3 +357,13 @@ class TestAmounts(CreditFollowupCommon, HttpCase, MockSmtplibCase):
 
         small, large = measure(3), measure(12)
         self.assertLessEqual(large - small, 12, f"3 debtors: {small} queries, 12 debtors: {large}")
+
+    def test_dutch_debtor_reads_credits_in_dutch(self):
+        self._invoice(self.debtor2, 8, amount=100.0)
+        refund = self._credit_note(self.debtor2, 30.0)
+        self.run_engine()
+        body = self.mail_to(self.debtor2).body_html
+        self.assertIn(f"min creditfactuur {refund.name}", self.rows(body, "o_credit_credit")[0])
+        self.assertEqual(
+            self.balances(body), ["Openstaande facturen 100,00 €, tegoeden -30,00 €. Te betalen saldo: 70,00 €"]
+        )
