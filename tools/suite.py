@@ -328,15 +328,24 @@ def cmd_run(_args):
         start_new_session=True,
     )
     pidfile.write_text(str(proc.pid))
-    for _i in range(180):
-        time.sleep(1)
-        if proc.poll() is not None:
-            raise SuiteError(f"Odoo stopped at start; see {LOCAL / 'odoo.log'}")
-        with socket.socket() as sock:
-            if not sock.connect_ex(("127.0.0.1", HTTP_PORT)):
-                break
+    wait_for_port(proc, HTTP_PORT, 180, LOCAL / "odoo.log")
     say(f"Odoo runs: http://localhost:{HTTP_PORT}/odoo  login: admin  password: admin   (make stop stops it)")
     return 0
+
+
+def wait_for_port(proc, port, seconds, logfile):
+    """Wait until something answers on ``port``; a clear error when the server stopped or never answered."""
+    for _i in range(seconds):
+        if proc.poll() is not None:
+            raise SuiteError(f"Odoo stopped at start; see {logfile}")
+        with socket.socket() as sock:
+            if not sock.connect_ex(("127.0.0.1", port)):
+                return
+        time.sleep(1)
+    raise SuiteError(
+        f"Odoo did not answer on port {port} within {seconds} s (it still runs, pid {proc.pid}); see {logfile}. "
+        "Another program on that port? Set ODOO_HTTP_PORT to choose another one."
+    )
 
 
 def cmd_stop(_args):
@@ -355,6 +364,44 @@ def cmd_stop(_args):
 TEST_SUMMARY = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 SKIP_LINE = re.compile(r"odoo\.addons\.(credit_\w+)\S*: skipped ")
 OUR_WARNING = re.compile(r" (WARNING|ERROR|CRITICAL) \S+ (odoo\.addons\.credit_\w+|odoo\.\S+: .*credit[._])")
+PYTEST_SUMMARY = re.compile(r"^=*\s*(?P<counts>\d+ [a-z]+(?:, \d+ [a-z]+)*) in [\d.]+s(?: \([^)]*\))?\s*=*$")
+DEMO_START = re.compile(r"odoo\.modules\.loading: Module (\w+): loading demo")
+DEMO_END = re.compile(
+    r"odoo\.modules\.loading: (loading \w+/|loading \d+ modules|Modules loaded)|: Starting \w+\.test_|"
+    r"odoo\.modules\.registry: module \w+: creating or updating"
+)
+
+
+def pytest_counts(out):
+    """pytest's final summary line ("1 failed, 40 passed, 2 errors in 3.1s") as {"failed": 1, ...}, or None.
+
+    Only the last summary line counts: a log line in the output that says "3 passed" must not hide a failure."""
+    for line in reversed(out.splitlines()):
+        match = PYTEST_SUMMARY.match(line.strip())
+        if match:
+            counts = {}
+            for part in match["counts"].split(", "):
+                number, word = part.split(" ", 1)
+                word = {"errors": "error", "warnings": "warning"}.get(word, word)
+                counts[word] = counts.get(word, 0) + int(number)
+            return counts
+    return None
+
+
+def demo_problems(out):
+    """WARNING/ERROR lines of our modules logged while demo data loads."""
+    problems, in_demo = [], False
+    for line in out.splitlines():
+        if DEMO_START.search(line):
+            in_demo = True
+            continue
+        if in_demo and DEMO_END.search(line):
+            in_demo = False
+        if in_demo and OUR_WARNING.search(line):
+            problems.append(line.strip())
+    return problems
+
+
 NO_ACCESS = re.compile(r"The models? \[?'?(credit\.[\w.]+|[^']*credit)[^\n]* has no access rules")
 
 
@@ -462,6 +509,9 @@ def cmd_test(args):
             if NO_ACCESS.search(line):
                 problems.append("model without access rules: " + line.strip())
                 failed += 1
+        for line in demo_problems(out):
+            problems.append("logged while the demo data loaded: " + line)
+            failed += 1
         if rc and not failed:
             problems.append(f"Odoo exited with {rc}")
             failed += 1
@@ -477,15 +527,17 @@ def cmd_test(args):
             env=env,
         )
         sys.stdout.write("\n".join(out.splitlines()[-15:]) + "\n")
-        m_pass = re.search(r"(\d+) passed", out)
-        m_fail = re.search(r"(\d+) failed", out)
-        m_err = re.search(r"(\d+) errors?", out)
-        m_skip = re.search(r"(\d+) skipped", out)
-        passed += int(m_pass.group(1)) if m_pass else 0
-        failed += sum(int(m.group(1)) for m in (m_fail, m_err, m_skip) if m)
-        if rc and not (m_fail or m_err or m_skip):
-            problems.append(f"pytest exited with {rc}")
+        counts = pytest_counts(out)
+        if counts is None:
+            problems.append(f"pytest did not report a summary (exit code {rc})")
             failed += 1
+        else:
+            passed += counts.get("passed", 0)
+            bad = counts.get("failed", 0) + counts.get("error", 0) + counts.get("skipped", 0)
+            failed += bad
+            if rc and not bad:
+                problems.append(f"pytest exited with {rc}")
+                failed += 1
     for problem in problems:
         say("PROBLEM: " + problem)
     print(f"{passed} passed, {failed} failed", flush=True)

@@ -142,9 +142,9 @@ class AccountMove(models.Model):
         return self.commercial_partner_id[:1].action_credit_open_history(invoices=self)
 
     @api.model
-    def _credit_resume_expired_pauses(self, date, companies):
-        """Pauses with an end date resume the day after it."""
-        expired = self.search(
+    def _credit_expired_pauses(self, date, companies):
+        """Paused invoices whose pause ends before ``date``: a run resumes them first."""
+        return self.search(
             [
                 ("credit_followup_state", "=", "paused"),
                 ("credit_pause_until", "!=", False),
@@ -152,7 +152,11 @@ class AccountMove(models.Model):
                 ("company_id", "in", companies.ids),
             ]
         )
-        return expired._credit_resume()
+
+    @api.model
+    def _credit_resume_expired_pauses(self, date, companies):
+        """Pauses with an end date resume the day after it."""
+        return self._credit_expired_pauses(date, companies)._credit_resume()
 
     def _credit_collection_costs_claimable(self, date=None):
         """Collection costs may be charged on this invoice: the engine's log shows a formal 14-day notice that

@@ -43,16 +43,17 @@ class CreditFollowupEngine(models.AbstractModel):
         credits = self._credit_open_credits(self.env["res.partner"].union(*(a.partner for a in actions)), company)
         data = {}
         for action in actions:
-            step = action.step
-            # texts computed here (credits, costs, balances) are in the language the debtor reads
-            lang = action.recipient.lang or action.partner.lang
-            reader = self.with_context(lang=lang) if lang and lang != self.env.lang else self
+            # texts computed here (step names, credits, costs, balances) are in the language the debtor reads:
+            # the recipient's, else the company's (_credit_lang) — never the language of whoever runs the engine
+            lang = self._credit_lang(action.recipient, action.partner, company)
+            step = action.step.with_context(lang=lang)
+            reader = self.with_context(lang=lang) if lang != self.env.lang else self
             groups = {}
             lines = []
             for move, line_step in action.items:
                 line = {
                     "move": move,
-                    "step": line_step,
+                    "step": line_step.with_context(lang=lang),
                     "name": move.name,
                     "invoice_date": move.invoice_date,
                     "date_due": move.invoice_date_due,
@@ -93,6 +94,7 @@ class CreditFollowupEngine(models.AbstractModel):
             ordered = sorted(groups.values(), key=lambda g: (g["currency"] != company.currency_id, g["currency"].name))
             single = ordered[0] if len(ordered) == 1 else None
             data[action.partner.id] = {
+                "lang": lang,
                 "step": step,
                 "recipient": action.recipient,
                 "company": company,
@@ -212,6 +214,15 @@ class CreditFollowupEngine(models.AbstractModel):
         communication = " ".join(moves.mapped("name"))[:140]
         return company._credit_epc_qr(total, currency, communication, action.partner, bank=bank)
 
+    def _credit_lang(self, recipient, partner, company):
+        """The language of messages to a debtor: the recipient's, else the debtor's, else the company's —
+        when active; never the language of whoever runs the engine."""
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        for lang in (recipient.lang, partner.lang, company.partner_id.lang):
+            if lang in installed:
+                return lang
+        return "en_US" if "en_US" in installed else next(iter(sorted(installed)), "en_US")
+
     def _invoice_list_html(self, action, data):
         """The call note's list: per currency the invoices, the credits, and the balance to ask for."""
         parts = []
@@ -284,14 +295,17 @@ class CreditFollowupEngine(models.AbstractModel):
         default_template = self.env.ref("credit_followup.mail_template_credit_reminder")
         by_template = {}
         for action in sendable:
-            by_template.setdefault(action.step.mail_template_id or default_template, []).append(action)
+            template = action.step.mail_template_id or default_template
+            by_template.setdefault((template, data[action.partner.id]["lang"]), []).append(action)
         pdfs = self._invoice_pdfs([a for a in sendable if a.step.attach_invoices])
         message_vals, mail_vals = [], []
-        for template, template_actions in by_template.items():
-            template = template.sudo()  # rendering a shipped template; the data comes from the engine
+        for (template, lang), template_actions in by_template.items():
+            # rendering a shipped template (the data comes from the engine) in the language the engine chose:
+            # the recipient's, else the company's — the same whoever runs the engine
+            template = template.sudo().with_context(lang=lang)
             res_ids = [action.partner.id for action in template_actions]
-            subjects = template._render_field("subject", res_ids, compute_lang=True, add_context={"followup": data})
-            bodies = template._render_field("body_html", res_ids, compute_lang=True, add_context={"followup": data})
+            subjects = template._render_field("subject", res_ids, add_context={"followup": data})
+            bodies = template._render_field("body_html", res_ids, add_context={"followup": data})
             for action in template_actions:
                 pid = action.partner.id
                 message_id = tools.mail.generate_tracking_message_id("credit-followup")
@@ -475,6 +489,7 @@ class CreditFollowupEngine(models.AbstractModel):
                     "step_id": value["step"].id,
                     "recipient_id": value["recipient"].id,
                     "date": str(date),
+                    "lang": value["lang"],
                 }
                 for pid, value in data.items()
             }
@@ -566,12 +581,13 @@ class CreditFollowupEngine(models.AbstractModel):
         bodies = {}
         by_template = {}
         for action in sendable:
-            by_template.setdefault(action.step.sms_template_id or default_template, []).append(action)
-        for template, template_actions in by_template.items():
+            template = action.step.sms_template_id or default_template
+            by_template.setdefault((template, data[action.partner.id]["lang"]), []).append(action)
+        for (template, lang), template_actions in by_template.items():
             bodies.update(
-                template.sudo()._render_field(  # shipped template, engine data
-                    "body", [a.partner.id for a in template_actions], compute_lang=True, add_context={"followup": data}
-                )
+                template.sudo()  # shipped template, engine data, in the language the engine chose
+                .with_context(lang=lang)
+                ._render_field("body", [a.partner.id for a in template_actions], add_context={"followup": data})
             )
         messages = (
             self.env["mail.message"]
@@ -772,7 +788,8 @@ class CreditFollowupEngine(models.AbstractModel):
                     "channel": step.channel or False,
                     "channel_label": channels.get(step.channel, ""),
                     "recipient_id": recipients[partner].id,
-                    "action": decision.reason,
+                    # "approval": this run asks for approval; "waiting": it was asked before, nothing new
+                    "action": "waiting" if decision.reason == "approval" and not decision.step else decision.reason,
                     "next_date": decision.next_date or False,
                     "amount_residual": decision.move.amount_residual,
                 }

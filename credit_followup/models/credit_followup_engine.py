@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, config, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -93,6 +93,7 @@ class CreditFollowupEngine(models.AbstractModel):
             "failed": 0,
             "to_approve": 0,
             "remaining": 0,
+            "handled": 0,
             "run_ids": [],
         }
         deadline = time.monotonic() + time_budget if time_budget else None
@@ -108,12 +109,31 @@ class CreditFollowupEngine(models.AbstractModel):
 
     @api.model
     def _cron_run(self):
-        """Daily cron: every company, with a time budget; a backlog re-triggers the cron."""
-        budget = int(self.env["ir.config_parameter"].sudo().get_param("credit_followup.cron_time_budget", 600))
-        summary = self.run(companies=self.env["res.company"].search([]), trigger="cron", time_budget=budget)
-        if summary["remaining"]:
-            self.env["ir.cron"]._notify_progress(done=summary["partners"], remaining=summary["remaining"])
+        """Daily cron: every company, within a time budget; a backlog re-triggers the cron (ir.cron progress)."""
+        summary = self.run(
+            companies=self.env["res.company"].search([]), trigger="cron", time_budget=self._cron_time_budget()
+        )
+        # done counts the debtors this call dealt with, also those another worker took: with done = 0 and
+        # remaining > 0, Odoo would take the job for one that does not report progress and stop for the day
+        self.env["ir.cron"]._notify_progress(done=summary["handled"], remaining=summary["remaining"])
         return summary
+
+    @api.model
+    def _cron_time_budget(self):
+        """Seconds a cron call may work before it hands over: below the server's real-time limit for cron
+        workers (``limit_time_real_cron``, else ``limit_time_real``) with a margin for the last batch and
+        the commit, and never more than ``credit_followup.cron_time_budget`` (600 s by default)."""
+        configured = int(
+            self.env["ir.config_parameter"].sudo().get_param("credit_followup.cron_time_budget", 0) or 0
+        )  # a technical setting
+        budget = configured if configured > 0 else 600
+        limit = config.get("limit_time_real_cron", -1)
+        if limit is None or limit < 0:
+            limit = config.get("limit_time_real") or 0
+        if limit and limit > 0:
+            margin = max(limit * 0.25, min(30, limit * 0.5))
+            budget = min(budget, limit - margin)
+        return max(budget, 0.001)
 
     @api.model
     def preview(self, companies=None, date=None, partners=None, profiles=None):
@@ -124,11 +144,16 @@ class CreditFollowupEngine(models.AbstractModel):
         for company in companies:
             engine = self.with_company(company)
             company_date = date or company._credit_today()
-            partner_ids = engine._candidate_partner_ids(company, company_date, partners)
+            # a run first resumes the pauses that ended: the preview plans those invoices as resumed
+            resumed = engine.env["account.move"]._credit_expired_pauses(company_date, company)
+            partner_ids = engine._candidate_partner_ids(company, company_date, partners, resumed=resumed)
             for batch in split_every(BATCH_SIZE, partner_ids):
-                plan = engine._plan(company, engine.env["res.partner"].browse(batch), company_date, preview=True)
-                if profiles:
-                    plan["decisions"] = [d for d in plan["decisions"] if d.next_step.profile_id in profiles]
+                partners_batch = engine.env["res.partner"].browse(batch)
+                plan = engine._plan(company, partners_batch, company_date, preview=True, resumed=resumed)
+                if profiles:  # the debtor's profile, also for invoices whose last step was the final one
+                    plan["decisions"] = [
+                        d for d in plan["decisions"] if plan["profiles"].get(d.move.commercial_partner_id) in profiles
+                    ]
                 lines += engine._preview_lines(plan)
         return lines
 
@@ -151,8 +176,8 @@ class CreditFollowupEngine(models.AbstractModel):
         counts = Counter()
         done = 0
         for batch in split_every(BATCH_SIZE, partner_ids):
-            if deadline and time.monotonic() > deadline:
-                break
+            if deadline and time.monotonic() > deadline and summary["handled"] + done:
+                break  # hand over to the next call, after at least one batch so that every call progresses
             try:
                 with self.env.cr.savepoint():
                     locked = self._lock_partners(batch)
@@ -192,6 +217,7 @@ class CreditFollowupEngine(models.AbstractModel):
         summary["failed"] += counts["failed"]
         summary["to_approve"] += counts["to_approve"]
         summary["remaining"] += remaining
+        summary["handled"] += done
         for key, value in counts.items():
             if key.startswith("action_"):
                 summary["actions"][key[7:]] += value
@@ -200,7 +226,7 @@ class CreditFollowupEngine(models.AbstractModel):
         if auto_commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit  # the run's figures
 
-    def _candidate_partner_ids(self, company, date, partners=None):
+    def _candidate_partner_ids(self, company, date, partners=None, resumed=None):
         """Debtors with an open, active invoice whose next step is due or not yet planned — not archived
         debtors, nor debtors set to "do not chase"."""
         self.env.flush_all()  # the query below reads invoices the ORM may still hold in cache
@@ -214,14 +240,15 @@ class CreditFollowupEngine(models.AbstractModel):
                AND m.move_type = 'out_invoice'
                AND m.state = 'posted'
                AND m.payment_state IN ('not_paid', 'partial')
-               AND m.credit_followup_state = 'active'
-               AND (m.credit_followup_planned IS NOT TRUE OR m.credit_followup_next_date <= %(date)s)
+               AND (%(resumed)s OR (m.credit_followup_state = 'active'
+                    AND (m.credit_followup_planned IS NOT TRUE OR m.credit_followup_next_date <= %(date)s)))
                %(partner_filter)s
              ORDER BY m.commercial_partner_id
             """,
             company=company.id,
             date=date,
             not_chased=self.env["res.partner"]._credit_not_chased_sql("p", date),
+            resumed=SQL("m.id IN %s", tuple(resumed.ids)) if resumed else SQL("FALSE"),
             partner_filter=SQL("AND m.commercial_partner_id IN %s", tuple(partners.commercial_partner_id.ids))
             if partners
             else SQL(""),
@@ -252,9 +279,17 @@ class CreditFollowupEngine(models.AbstractModel):
         return stats
 
     # ------------------------------------------------------------------ deciding
-    def _plan(self, company, partners, date, preview=False):
-        """Decide every open active invoice of ``partners`` in ``company`` on ``date``."""
+    def _plan(self, company, partners, date, preview=False, resumed=None):
+        """Decide every open active invoice of ``partners`` in ``company`` on ``date``.
+
+        :param resumed: paused invoices to plan as if resumed (the preview of a run that resumes them first)
+        """
         Move = self.env["account.move"]
+        resumed = resumed or Move
+        resumed_ids = set(resumed.ids)
+        state_domain = [("credit_followup_state", "=", "active")]
+        if resumed:
+            state_domain = ["|", ("credit_followup_state", "=", "active"), ("id", "in", resumed.ids)]
         moves = Move.search_fetch(
             [
                 ("company_id", "=", company.id),
@@ -262,7 +297,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
                 ("payment_state", "in", ("not_paid", "partial")),
-                ("credit_followup_state", "=", "active"),
+                *state_domain,
             ],
             [
                 "name",
@@ -306,6 +341,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 continue
             if (
                 move.credit_followup_planned
+                and move.id not in resumed_ids
                 and move.credit_followup_next_date
                 and move.credit_followup_next_date > date
             ):

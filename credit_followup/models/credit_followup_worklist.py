@@ -1,6 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .res_company import company_today_sql
 from .res_partner import FOLLOWUP_STATUS
 
 
@@ -45,16 +46,17 @@ class CreditFollowupWorklist(models.Model):
             WITH inv AS (
                 SELECT m.commercial_partner_id AS partner_id, m.company_id,
                        SUM(m.amount_residual_signed) AS amount_due,
-                       COALESCE(SUM(m.amount_residual_signed) FILTER (WHERE m.invoice_date_due < CURRENT_DATE), 0)
+                       COALESCE(SUM(m.amount_residual_signed) FILTER (WHERE m.invoice_date_due < %(today_m)s), 0)
                            AS amount_overdue,
-                       GREATEST(MAX(CURRENT_DATE - m.invoice_date_due), 0) AS oldest_days_overdue,
+                       GREATEST(MAX(%(today_m)s - m.invoice_date_due), 0) AS oldest_days_overdue,
                        -- an invoice the engine has not planned yet (new, resumed, approved) is due today
                        MIN(CASE WHEN m.credit_followup_planned THEN m.credit_followup_next_date
-                                ELSE CURRENT_DATE END)
+                                ELSE %(today_m)s END)
                            FILTER (WHERE m.credit_followup_state = 'active') AS next_date,
                        COUNT(*) FILTER (WHERE m.credit_followup_state = 'active') AS invoice_count,
                        COUNT(*) FILTER (WHERE m.credit_followup_state = 'paused') AS paused_count
                   FROM account_move m
+                  JOIN res_company mc ON mc.id = m.company_id
                  WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
                    AND m.payment_state IN ('not_paid', 'partial')
                    AND m.credit_followup_state IN ('active', 'paused')
@@ -107,13 +109,17 @@ class CreditFollowupWorklist(models.Model):
                        AND m.payment_state IN ('not_paid', 'partial') AND m.credit_followup_state = 'active'
                      ORDER BY m.credit_followup_next_date NULLS LAST, s.offset_days LIMIT 1
               ) nxt ON TRUE
-            """
+             WHERE NOT %(not_chased)s
+            """,
+            today_m=company_today_sql("mc"),
+            not_chased=self.env["res.partner"]._credit_not_chased_sql("p", company_today_sql("c")),
         )
 
-    def _flush_search(self, domain, fields=None, order=None, seen=None):
+    def _search(self, domain, offset=0, limit=None, order=None):
         # the view reads invoices, logs and promises: pending ORM writes on them must reach the database
+        # (Odoo 18 no longer calls _flush_search: flush here, before every search, count and read_group)
         self.env.flush_all()
-        return super()._flush_search(domain, fields=fields, order=order, seen=seen)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

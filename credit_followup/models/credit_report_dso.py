@@ -79,10 +79,11 @@ class CreditReportDso(models.Model):
             """
         )
 
-    def _flush_search(self, domain, fields=None, order=None, seen=None):
+    def _search(self, domain, offset=0, limit=None, order=None):
         # a view on journal items: pending ORM writes on them must reach the database
+        # (Odoo 18 no longer calls _flush_search: flush here, before every search, count and read_group)
         self.env.flush_all()
-        return super()._flush_search(domain, fields=fields, order=order, seen=seen)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _read_group_select(self, aggregate_spec, query):
         """Groups of months and companies: receivables are a month-end stock, DSO a ratio.

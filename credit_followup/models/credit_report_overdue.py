@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from .account_move import FOLLOWUP_STATES
+from .res_company import company_today_sql
 
 AGE_BUCKETS = [
     ("not_due", "Not due"),
@@ -54,12 +55,12 @@ class CreditReportOverdue(models.Model):
                    COALESCE((p.credit_followup_profile_id ->> m.company_id::text)::int, dp.id) AS profile_id,
                    m.credit_followup_step_id AS step_id, m.credit_followup_state AS followup_state,
                    m.invoice_date, m.invoice_date_due AS date_due,
-                   GREATEST(CURRENT_DATE - m.invoice_date_due, 0) AS days_overdue,
-                   CASE WHEN m.invoice_date_due IS NULL OR CURRENT_DATE - m.invoice_date_due <= 0 THEN 'not_due'
-                        WHEN CURRENT_DATE - m.invoice_date_due <= 30 THEN '1_30'
-                        WHEN CURRENT_DATE - m.invoice_date_due <= 60 THEN '31_60'
-                        WHEN CURRENT_DATE - m.invoice_date_due <= 90 THEN '61_90'
-                        WHEN CURRENT_DATE - m.invoice_date_due <= 180 THEN '91_180'
+                   GREATEST(%(today)s - m.invoice_date_due, 0) AS days_overdue,
+                   CASE WHEN m.invoice_date_due IS NULL OR %(today)s - m.invoice_date_due <= 0 THEN 'not_due'
+                        WHEN %(today)s - m.invoice_date_due <= 30 THEN '1_30'
+                        WHEN %(today)s - m.invoice_date_due <= 60 THEN '31_60'
+                        WHEN %(today)s - m.invoice_date_due <= 90 THEN '61_90'
+                        WHEN %(today)s - m.invoice_date_due <= 180 THEN '91_180'
                         ELSE 'over_180' END AS age_bucket,
                    m.amount_residual_signed AS amount_residual
               FROM account_move m
@@ -69,13 +70,15 @@ class CreditReportOverdue(models.Model):
                      ON dp.company_id = m.company_id AND dp.is_default AND dp.active
              WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
                AND m.payment_state IN ('not_paid', 'partial')
-            """
+            """,
+            today=company_today_sql("c"),
         )
 
-    def _flush_search(self, domain, fields=None, order=None, seen=None):
+    def _search(self, domain, offset=0, limit=None, order=None):
         # a view on invoices and partners: pending ORM writes on them must reach the database
+        # (Odoo 18 no longer calls _flush_search: flush here, before every search, count and read_group)
         self.env.flush_all()
-        return super()._flush_search(domain, fields=fields, order=order, seen=seen)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _read_group_orderby(self, order, groupby_terms, query):
         # age buckets in age order, not in alphabetical order of their keys

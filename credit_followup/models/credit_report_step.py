@@ -91,10 +91,11 @@ class CreditReportStep(models.Model):
             """
         )
 
-    def _flush_search(self, domain, fields=None, order=None, seen=None):
+    def _search(self, domain, offset=0, limit=None, order=None):
         # a view on steps, logs, invoices and reconciliations: pending ORM writes must reach the database
+        # (Odoo 18 no longer calls _flush_search: flush here, before every search, count and read_group)
         self.env.flush_all()
-        return super()._flush_search(domain, fields=fields, order=order, seen=seen)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _read_group_select(self, aggregate_spec, query):
         """Rates of a group of steps: its paid invoices over its reached invoices, not an average of rates."""

@@ -23,17 +23,20 @@ class ReportCreditLetter(models.AbstractModel):
                 moves = Move.browse(letter["move_ids"])
                 recipient = self.env["res.partner"].browse(letter["recipient_id"])
                 # the step's name and letter text in the debtor's language, like the rest of the letter
-                step = Step.with_context(lang=recipient.lang or partner.lang).browse(letter["step_id"])
+                lang = letter.get("lang") or recipient.lang or partner.lang
+                step = Step.with_context(lang=lang).browse(letter["step_id"])
                 date = fields.Date.to_date(letter["date"])
             else:  # printed from the partner form: the overdue invoices, no step
                 moves = Move.search(partner._credit_open_invoice_domain(), order="invoice_date_due")
                 step, recipient, date = Step, partner, self.env.company._credit_today()
+                lang = self.env["credit.followup.engine"]._credit_lang(partner, partner, self.env.company)
             recipient = recipient if (recipient.street and recipient.city) else partner
             values[partner.id] = {
                 "moves": moves,
                 "step": step,
                 "recipient": recipient,
                 "date": date,
+                "lang": lang,
                 "groups": [],
                 "total": 0.0,
                 "currency": self.env.company.currency_id,

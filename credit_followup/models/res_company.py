@@ -4,8 +4,15 @@ import pytz
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
+
+
+def company_today_sql(alias):
+    """SQL: the company's "today" (``res.company._credit_today``) for the res_company row ``alias``."""
+    return SQL("(now() AT TIME ZONE COALESCE(%s.credit_tz, 'UTC'))::date", SQL.identifier(alias))
+
 
 from .credit_collection_cost_bracket import WIK_MAXIMUM, WIK_MINIMUM
 

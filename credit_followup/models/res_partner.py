@@ -10,6 +10,8 @@ FOLLOWUP_STATUS = [
     ("collection", "Ready for collection"),
 ]
 
+NO_FOLLOWUP_FIELDS = {"credit_no_followup", "credit_no_followup_reason", "credit_no_followup_until"}
+
 OPEN_INVOICE_DOMAIN = [
     ("move_type", "=", "out_invoice"),
     ("state", "=", "posted"),
@@ -394,6 +396,16 @@ class ResPartner(models.Model):
         )
 
     def write(self, vals):
+        if (
+            vals
+            and set(vals) <= NO_FOLLOWUP_FIELDS
+            and not self.env.su
+            and self.env.user.has_group("credit_followup.group_credit_manager")
+        ):
+            # "do not chase" is the credit manager's decision, also without the right to edit contacts:
+            # only these fields, and the field groups still keep everybody else out
+            self.check_access("read")
+            return super(ResPartner, self.sudo()).write(vals)
         res = super().write(vals)
         if "credit_followup_profile_id" in vals:
             self.env["account.move"].search(

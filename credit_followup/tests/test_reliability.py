@@ -6,10 +6,12 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 import odoo
-from odoo import Command
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo import Command, fields
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import config, mute_logger
+
+from odoo.addons.credit_followup.models import credit_followup_engine
 
 from .common import CreditFollowupCommon
 from .fake_smtp import FakeSmtpServer
@@ -256,3 +258,262 @@ class TestFailuresEnd(CreditFollowupCommon):
         self.assertTrue(log._credit_mark_failed("550 user unknown"))
         self.assertEqual(log.state, "failed")
         self.assertFalse(log._credit_mark_failed("again"), "a failed row is not failed twice")
+
+
+@tagged("post_install", "-at_install")
+class TestPreviewIsTheRun(CreditFollowupCommon, HttpCase):
+    """Point 4: on a ledger covering every shipped profile the preview's lines are the run's log rows.
+
+    HttpCase: the run renders letters (wkhtmltopdf fetches the report's assets from the test server)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shipped = {}
+        for xmlid in ("credit_followup.profile_b2b", "credit_followup.profile_b2c"):
+            shipped_sudo = cls.env.ref(xmlid).sudo()  # the shipped profiles belong to the main company
+            copy = shipped_sudo.copy({"company_id": cls.company.id, "is_default": False, "name": shipped_sudo.name})
+            cls.shipped[xmlid.split("_")[-1]] = copy.sudo(False)
+
+    def step(self, profile, name):
+        return self.shipped[profile].step_ids.filtered(lambda s: s.name == name)
+
+    def debtor_with(self, profile, name, **vals):
+        partner = self._debtor(name, f"{name.split()[0].lower()}@example.com", **vals)
+        partner.with_company(self.company).credit_followup_profile_id = self.shipped[profile]
+        return partner
+
+    def invoice_after(self, partner, days_overdue, last_step=None, days_ago=0, amount=100.0):
+        move = self._invoice(partner, days_overdue, amount=amount)
+        if last_step:
+            move.write(
+                {
+                    "credit_followup_step_id": last_step.id,
+                    "credit_followup_date": self.today - timedelta(days=days_ago),
+                }
+            )
+        return move
+
+    def build_ledger(self):
+        b2b = [self.debtor_with("b2b", f"Zakelijk{i} BV") for i in range(6)]
+        b2c = [self.debtor_with("b2c", f"Consument{i}", is_company=False) for i in range(4)]
+        ledger = {
+            "courtesy": self.invoice_after(b2b[0], -2),  # optional step before the due date
+            "first": self.invoice_after(b2b[0], 8),  # the optional courtesy step is skipped
+            "second": self.invoice_after(b2b[1], 22, self.step("b2b", "First reminder"), 15),
+            "too_soon": self.invoice_after(b2b[1], 23, self.step("b2b", "First reminder"), 2),
+            "approval": self.invoice_after(b2b[2], 50, self.step("b2b", "Phone call"), 10),
+            "below_minimum": self.invoice_after(b2b[3], 50, self.step("b2b", "Phone call"), 10, amount=20),
+            "final_done": self.invoice_after(b2b[4], 90, self.step("b2b", "Final notice"), 30),
+            "paused_expired": self.invoice_after(b2b[5], 8),
+            "paused_running": self.invoice_after(b2b[5], 9),
+            "not_due": self.invoice_after(b2b[5], -20),
+            "b2c_first": self.invoice_after(b2c[0], 4),
+            "b2c_sms": self.invoice_after(b2c[1], 11, self.step("b2c", "Payment reminder"), 7),
+            "b2c_notice": self.invoice_after(b2c[2], 25, self.step("b2c", "Second reminder"), 8),
+            "b2c_final_done": self.invoice_after(b2c[3], 60, self.step("b2c", "Formal 14-day notice"), 20),
+        }
+        ledger["paused_expired"]._credit_pause("manual", self.today - timedelta(days=2))
+        ledger["paused_running"]._credit_pause("manual", self.today + timedelta(days=5))
+        return ledger
+
+    def test_preview_lines_are_the_log_rows_of_the_run(self):
+        ledger = self.build_ledger()
+        Engine = self.env["credit.followup.engine"]
+        # a first run plans everything and asks for approval of the final notice: the next preview shows it waiting
+        lines = Engine.preview(companies=self.company, date=self.today)
+        by_move = {line["move_id"]: line for line in lines}
+        expected_actions = {
+            "courtesy": "execute",  # due in 2 days: the optional courtesy step (3 days before) is due
+            "first": "execute",
+            "second": "execute",
+            "too_soon": "min_days",
+            "approval": "approval",
+            "below_minimum": "min_amount",
+            "final_done": "final",
+            "paused_expired": "execute",
+            "not_due": "not_due",
+            "b2c_first": "execute",
+            "b2c_sms": "execute",
+            "b2c_notice": "execute",
+            "b2c_final_done": "final",
+        }
+        self.assertEqual(
+            {key: by_move[move.id]["action"] for key, move in ledger.items() if move.id in by_move},
+            expected_actions,
+        )
+        self.assertNotIn(ledger["paused_running"].id, by_move)
+        acting = {
+            (line["move_id"], line["step_id"], "to_approve" if line["action"] == "approval" else "done")
+            for line in lines
+            if line["action"] in ("execute", "approval")
+        }
+        before = self.env["credit.followup.log"].search([]).ids
+        self.run_engine()
+        written = self.env["credit.followup.log"].search([("id", "not in", before), ("is_fallback", "=", False)])
+        self.assertEqual(
+            {
+                (log.move_id.id, log.step_id.id, "to_approve" if log.state == "to_approve" else "done")
+                for log in written
+            },
+            acting,
+            "the preview's lines are exactly the rows the run writes",
+        )
+        self.assertFalse(written.filtered(lambda log: log.state == "failed"), "the ledger's contact data is complete")
+        # the same date again: the preview shows nothing to do, the run does nothing
+        again = Engine.preview(companies=self.company, date=self.today)
+        self.assertEqual(
+            {line["move_id"]: line["action"] for line in again if line["action"] in ("execute", "approval")}, {}
+        )
+        self.assertEqual(self.run_engine()["invoices"], 0)
+
+    def test_preview_per_profile_keeps_final_steps(self):
+        ledger = self.build_ledger()
+        Engine = self.env["credit.followup.engine"]
+        everything = Engine.preview(companies=self.company, date=self.today)
+        for key, profile in self.shipped.items():
+            lines = Engine.preview(companies=self.company, date=self.today, profiles=profile)
+            partners = {
+                line["partner_id"]
+                for line in everything
+                if self.env["res.partner"]
+                .browse(line["partner_id"])
+                .with_company(self.company)
+                .credit_followup_profile_id
+                == profile
+            }
+            self.assertEqual(
+                sorted(line["move_id"] for line in lines),
+                sorted(line["move_id"] for line in everything if line["partner_id"] in partners),
+                f"profile {key}: every invoice of its debtors, the last step's too",
+            )
+        final = [line for line in Engine.preview(companies=self.company, profiles=self.shipped["b2b"], date=self.today)]
+        self.assertIn(ledger["final_done"].id, [line["move_id"] for line in final])
+
+
+@tagged("post_install", "-at_install")
+class TestHandOver(CreditFollowupCommon):
+    """Point 3: long runs hand over instead of being killed."""
+
+    def test_budget_from_the_server_limits(self):
+        Engine = self.env["credit.followup.engine"]
+        with patch.dict(config.options, {"limit_time_real": 120, "limit_time_real_cron": -1}):
+            self.assertEqual(Engine._cron_time_budget(), 90)
+        with patch.dict(config.options, {"limit_time_real": 120, "limit_time_real_cron": 1800}):
+            self.assertEqual(Engine._cron_time_budget(), 600, "never more than the configured budget")
+        with patch.dict(config.options, {"limit_time_real": 120, "limit_time_real_cron": 0}):
+            self.assertEqual(Engine._cron_time_budget(), 600, "no limit: the configured budget")
+        self.env["ir.config_parameter"].sudo().set_param("credit_followup.cron_time_budget", 60)
+        with patch.dict(config.options, {"limit_time_real": 120, "limit_time_real_cron": -1}):
+            self.assertEqual(Engine._cron_time_budget(), 60)
+
+    def test_tiny_budget_hands_over_and_nobody_gets_a_step_twice(self):
+        debtors = [self._debtor(f"Debtor {i} BV", f"d{i}@example.com") for i in range(5)]
+        moves = self.env["account.move"].union(*(self._invoice(debtor, 8) for debtor in debtors))
+        cron = self.env.ref("credit_followup.ir_cron_credit_followup_run").sudo()
+        Engine = self.env["credit.followup.engine"].sudo()  # the cron runs as the superuser
+        progress_log = []
+        with (
+            patch.object(credit_followup_engine, "BATCH_SIZE", 2),
+            patch.dict(config.options, {"limit_time_real": 0.0001, "limit_time_real_cron": -1}),
+        ):
+            for _call in range(5):
+                progress = self.env["ir.cron.progress"].sudo().create({"cron_id": cron.id})
+                Engine.with_context(ir_cron_progress_id=progress.id)._cron_run()
+                progress_log.append((progress.done, progress.remaining))
+                if not progress.remaining:
+                    break
+        self.assertEqual(progress_log, [(2, 3), (2, 1), (1, 0)], "each call reports what it did and what is left")
+        logs = self.logs(moves)
+        self.assertEqual(len(logs), 5)
+        self.assertEqual(sorted(logs.move_id.ids), sorted(moves.ids), "every invoice got its step once")
+
+    def test_progress_when_every_batch_was_taken_by_another_worker(self):
+        debtors = [self._debtor(f"Debtor {i} BV", f"d{i}@example.com") for i in range(3)]
+        for debtor in debtors:
+            self._invoice(debtor, 8)
+        cron = self.env.ref("credit_followup.ir_cron_credit_followup_run").sudo()
+        progress = self.env["ir.cron.progress"].sudo().create({"cron_id": cron.id})
+        Engine = self.env["credit.followup.engine"].sudo()
+        # another worker holds the debtors: every batch is skipped
+        with (
+            patch.object(type(Engine), "_lock_partners", lambda self, ids: self.env["res.partner"]),
+            patch.object(credit_followup_engine, "BATCH_SIZE", 2),
+            patch.dict(config.options, {"limit_time_real": 0.0001, "limit_time_real_cron": -1}),
+        ):
+            summary = Engine.with_context(ir_cron_progress_id=progress.id)._cron_run()
+        self.assertEqual(summary["partners"], 0)
+        self.assertEqual((progress.done, progress.remaining), (2, 1), "done > 0: the cron is called again")
+
+
+@tagged("post_install", "-at_install")
+class TestWhoIsNotChased(CreditFollowupCommon):
+    """Points 7 and 9: debtors left out; the worklist and the aging report count days like the engine."""
+
+    def worklist(self, partner):
+        return self.env["credit.followup.worklist"].search(
+            [("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]
+        )
+
+    def test_do_not_chase_and_archived_debtors(self):
+        move = self._invoice(self.debtor, 8)
+        other = self._invoice(self.debtor2, 8)
+        self.debtor.write({"credit_no_followup": True, "credit_no_followup_reason": "Insolvency"})
+        self.debtor2.action_archive()
+        summary = self.run_engine()
+        self.assertEqual(summary["invoices"], 0)
+        self.assertFalse(self.logs(move | other))
+        self.assertFalse(self.worklist(self.debtor) | self.worklist(self.debtor2.with_context(active_test=False)))
+        lines = self.env["credit.followup.engine"].preview(companies=self.company, date=self.today)
+        self.assertFalse([line for line in lines if line["move_id"] in (move | other).ids])
+        report = self.env["credit.report.overdue"].search([("move_id", "in", (move | other).ids)])
+        self.assertEqual(len(report), 2, "the reports still show their receivables")
+        # an end date: chased again the day after it
+        self.debtor.credit_no_followup_until = self.today - timedelta(days=1)
+        self.assertTrue(self.worklist(self.debtor))
+        self.run_engine()
+        self.assertEqual(self.logs(move).step_id, self.steps["First reminder"])
+
+    def test_only_credit_managers_see_and_set_the_exclusion(self):
+        for field in ("credit_no_followup", "credit_no_followup_reason", "credit_no_followup_until"):
+            self.assertNotIn(field, self.env["res.partner"].with_user(self.salesperson).fields_get([field]))
+        with self.assertRaises(AccessError):
+            self.debtor.with_user(self.salesperson).read(["credit_no_followup"])
+        self.debtor.with_user(self.manager).write({"credit_no_followup": True, "credit_no_followup_reason": "Deceased"})
+        self.assertTrue(self.debtor.credit_no_followup)
+
+    def test_worklist_and_aging_count_in_the_company_time_zone(self):
+        # a time zone whose date differs from UTC's right now (west of UTC before noon, east after)
+        utc_now = fields.Datetime.now()
+        tz = "Etc/GMT+12" if utc_now.hour < 12 else "Pacific/Kiritimati"
+        self.company.credit_tz = tz
+        local_today = self.company._credit_today()
+        self.assertNotEqual(local_today, utc_now.date())
+        move = self._invoice(self.debtor, (self.today - local_today).days + 1)  # due yesterday, company time
+        row = self.env["credit.report.overdue"].search([("move_id", "=", move.id)])
+        self.assertEqual(row.days_overdue, 1)
+        self.assertEqual(row.age_bucket, "1_30")
+        self.assertEqual(self.worklist(self.debtor).oldest_days_overdue, 1)
+        self.assertEqual(move.credit_days_overdue, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestDebtorLanguage(CreditFollowupCommon):
+    """Point 5: messages in the recipient's language, whoever runs the engine."""
+
+    def test_step_names_in_the_recipient_s_language(self):
+        self.steps["First reminder"].with_context(lang="nl_NL").name = "Eerste herinnering"
+        self.company.partner_id.lang = "nl_NL"
+        no_lang = self._debtor("Zonder Taal BV", "zondertaal@example.com")
+        no_lang.lang = False
+        for partner in (self.debtor, self.debtor2, no_lang):
+            self._invoice(partner, 8)
+        self.manager.lang = "nl_NL"  # a Dutch credit manager runs it
+        self.env["credit.followup.engine"].with_user(self.manager).run(companies=self.company, date=self.today)
+
+        def subject(partner):
+            return self.env["mail.mail"].search([("email_to", "ilike", partner.email)]).subject
+
+        self.assertTrue(subject(self.debtor).startswith("First reminder"), "an English debtor gets English")
+        self.assertTrue(subject(self.debtor2).startswith("Eerste herinnering"))
+        self.assertTrue(subject(no_lang).startswith("Eerste herinnering"), "no language: the company's")

@@ -18,7 +18,7 @@ class CreditFollowupPreview(models.TransientModel):
     @api.depends("line_ids")
     def _compute_counts(self):
         for preview in self:
-            acting = preview.line_ids.filtered(lambda line: line.action in ("execute", "approval"))
+            acting = preview.line_ids.filtered(lambda line: line.action in ("execute", "approval", "waiting"))
             preview.action_count = len(acting)
             preview.partner_count = len(acting.partner_id)
 
@@ -75,7 +75,8 @@ class CreditFollowupPreviewLine(models.TransientModel):
     action = fields.Selection(
         [
             ("execute", "Executes"),
-            ("approval", "Waits for approval"),
+            ("approval", "Asks for approval"),
+            ("waiting", "Waits for approval"),
             ("not_due", "Not due yet"),
             ("min_days", "Too soon after previous step"),
             ("min_amount", "Below minimum amount"),
