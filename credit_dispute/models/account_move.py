@@ -57,6 +57,30 @@ class AccountMove(models.Model):
             return domain if operator == "!=" else ["!", *domain]
         return [("credit_dispute_ids", "any", [("state", "in", OPEN_STATES), ("id", operator, value)])]
 
+    def _credit_under_discussion(self):
+        """Open disputes of a category that does not pause follow-up (e.g. a payment arrangement requested):
+        the reminders list their invoices apart, with the dispute's reference."""
+        result = super()._credit_under_discussion()
+        if not self:
+            return result
+        disputes = (
+            self.env["credit.dispute"]
+            .sudo()  # the reminder is built by the engine, which may not read every dispute's details
+            .search(
+                [
+                    ("move_ids", "in", self.ids),
+                    ("state", "in", OPEN_STATES),
+                    ("category_id.pause_followup", "=", False),
+                    ("category_id", "!=", False),
+                ],
+                order="id",
+            )
+        )
+        for dispute in disputes:
+            for move in dispute.move_ids & self:
+                result.setdefault(move.id, dispute.name)
+        return result
+
     def action_credit_register_dispute(self):
         """ "Register dispute" on invoices: a new dispute for their debtor (one debtor at a time)."""
         return self.env["credit.dispute"]._credit_action_register(self.commercial_partner_id, self)

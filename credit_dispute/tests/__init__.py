@@ -6,3 +6,4 @@ from . import test_api
 from . import test_dossier
 from . import test_mail_gateway
 from . import test_register_tour
+from . import test_under_discussion

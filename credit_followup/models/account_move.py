@@ -77,6 +77,12 @@ class AccountMove(models.Model):
             due = move.invoice_date_due
             move.credit_days_overdue = (today - due).days if due and move.move_type == "out_invoice" else 0
 
+    def _credit_under_discussion(self):
+        """{invoice id: reference} of the invoices of ``self`` that are under discussion with the debtor without
+        being paused (e.g. a payment arrangement was asked for): reminders list them apart. Hook: credit_dispute
+        adds its open disputes of categories that do not pause follow-up."""
+        return {}
+
     def _credit_check_followup_invoices(self):
         if any(m.move_type != "out_invoice" for m in self):
             raise UserError(self.env._("Only customer invoices are followed up."))

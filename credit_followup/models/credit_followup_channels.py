@@ -38,6 +38,7 @@ class CreditFollowupEngine(models.AbstractModel):
         with one currency also ``total`` (its balance), ``currency`` and ``qr``."""
         moves = self.env["account.move"].union(*(action.moves for action in actions))
         self._ensure_access_tokens(moves)
+        discussed = moves._credit_under_discussion()
         base_url = company.get_base_url()
         date = self.env.context.get("credit_date") or company._credit_today()
         credits = self._credit_open_credits(self.env["res.partner"].union(*(a.partner for a in actions)), company)
@@ -49,7 +50,7 @@ class CreditFollowupEngine(models.AbstractModel):
             step = action.step.with_context(lang=lang)
             reader = self.with_context(lang=lang) if lang != self.env.lang else self
             groups = {}
-            lines = []
+            lines, under_discussion = [], []
             for move, line_step in action.items:
                 line = {
                     "move": move,
@@ -64,7 +65,11 @@ class CreditFollowupEngine(models.AbstractModel):
                     "portal_url": f"{base_url}/my/invoices/{move.id}?access_token={move.access_token}"
                     if step.include_payment_link
                     else False,
+                    "under_discussion": discussed.get(move.id, False),
                 }
+                if line["under_discussion"]:  # listed apart, not chased as plain overdue (nor in the balance)
+                    under_discussion.append(line)
+                    continue
                 lines.append(line)
                 groups.setdefault(move.currency_id, {"currency": move.currency_id, "lines": []})["lines"].append(line)
             for currency, group in groups.items():
@@ -108,6 +113,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 "balance_text": ", ".join(
                     format_amount(reader.env, group["balance"], group["currency"]) for group in ordered
                 ),
+                "under_discussion": under_discussion,
             }
         return data
 
@@ -485,7 +491,7 @@ class CreditFollowupEngine(models.AbstractModel):
         report_data = {
             "letters": {
                 str(pid): {
-                    "move_ids": [line["move"].id for line in value["lines"]],
+                    "move_ids": [line["move"].id for line in value["lines"] + value["under_discussion"]],
                     "step_id": value["step"].id,
                     "recipient_id": value["recipient"].id,
                     "date": str(date),

@@ -201,6 +201,7 @@ class CreditFollowupDemo(models.AbstractModel):
         demo._demo_credits(company, debtors)
         demo._demo_simulate(company, debtors, users, invoices, payments)
         demo._demo_approve(company, users)
+        demo._demo_do_not_chase(debtors)
         demo._demo_mark_delivered(first_mail, first_sms)
         _logger.info(
             "credit_followup demo: %s debtors, %s invoices, %s follow-up actions in %.1f s",
@@ -231,6 +232,7 @@ class CreditFollowupDemo(models.AbstractModel):
                 "website": "https://www.example.nl",
                 "vat": "NL859372613B01",
                 "company_registry": "30271845",
+                "credit_tz": "Europe/Amsterdam",
             }
         )
         self._demo_xmlid("company", company)
@@ -687,6 +689,16 @@ class CreditFollowupDemo(models.AbstractModel):
             # and processed right away, so that the approved invoices are planned (as final) again
             Engine.run(companies=company, partners=partner, trigger="partner")
         Run.search([("id", ">", last_run), ("company_id", "=", company.id)]).write({"user_id": users["marloes"].id})
+
+    def _demo_do_not_chase(self, debtors):
+        """A debtor in a suspension of payments: left out of follow-up, its receivables still reported."""
+        partner = debtors["hoek"][0]
+        partner.write(
+            {
+                "credit_no_followup": True,
+                "credit_no_followup_reason": "Surseance van betaling aangevraagd; vordering bij de bewindvoerder",
+            }
+        )
 
     def _demo_max_id(self, table):
         self.env.flush_all()

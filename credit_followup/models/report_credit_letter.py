@@ -33,6 +33,7 @@ class ReportCreditLetter(models.AbstractModel):
             recipient = recipient if (recipient.street and recipient.city) else partner
             values[partner.id] = {
                 "moves": moves,
+                "under_discussion": [],
                 "step": step,
                 "recipient": recipient,
                 "date": date,
@@ -50,7 +51,12 @@ class ReportCreditLetter(models.AbstractModel):
         for date, actions in actions_by_date.items():
             amounts = engine.with_context(credit_date=date)._credit_template_data(actions, self.env.company)
             for partner_id, entry in amounts.items():
-                values[partner_id].update(groups=entry["groups"], total=entry["total"], currency=entry["currency"])
+                values[partner_id].update(
+                    groups=entry["groups"],
+                    total=entry["total"],
+                    currency=entry["currency"],
+                    under_discussion=entry["under_discussion"],  # listed apart, with the dispute's reference
+                )
         return {
             "doc_ids": docids,
             "doc_model": "res.partner",

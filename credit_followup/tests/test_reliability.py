@@ -1,5 +1,6 @@
 """Issue 12: follow-up that never loops, never sends at the wrong hour or to whoever opted out."""
 
+import threading
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
@@ -14,6 +15,7 @@ from odoo.tools import config, mute_logger
 from odoo.addons.credit_followup.models import credit_followup_engine
 
 from .common import CreditFollowupCommon
+from .fake_sms_provider import FakeSmsProvider
 from .fake_smtp import FakeSmtpServer
 from .test_engine_run import BOUNCE_TEMPLATE
 
@@ -517,3 +519,55 @@ class TestDebtorLanguage(CreditFollowupCommon):
         self.assertTrue(subject(self.debtor).startswith("First reminder"), "an English debtor gets English")
         self.assertTrue(subject(self.debtor2).startswith("Eerste herinnering"))
         self.assertTrue(subject(no_lang).startswith("Eerste herinnering"), "no language: the company's")
+
+
+SMS_PORT = 18161
+
+
+@tagged("post_install", "-at_install")
+class TestSmsFailures(CreditFollowupCommon):
+    """Point 2: an SMS that ends in error is a failed reminder, seen on the chatter as in core."""
+
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param("sms.endpoint", f"http://127.0.0.1:{SMS_PORT}")
+        self.steps["First reminder"].write({"channel": "sms", "fallback_channel": "email"})
+
+    def send_queue(self):
+        """Odoo's SMS sending against the local provider (Odoo refuses to reach IAP in test threads)."""
+        sms = self.env["sms.sms"].sudo().search([("state", "=", "outgoing")])
+        with patch.object(threading.current_thread(), "testing", False):
+            sms.send(auto_commit=False, unlink_sent=False)
+
+    def test_wrong_number_fails_and_falls_back(self):
+        move = self._invoice(self.debtor, 8)
+        self.run_engine()
+        with FakeSmsProvider(SMS_PORT, states={"+31612345678": "wrong_number_format"}) as provider:
+            self.send_queue()
+        self.assertEqual(len(provider.requests), 1)
+        logs = self.logs(move).sorted("is_fallback")
+        self.assertEqual([(log.channel, log.state) for log in logs], [("sms", "failed"), ("email", "done")])
+        self.assertIn("Wrong Number Format", logs[0].failure_reason)
+        notification = self.env["mail.notification"].search([("mail_message_id", "=", logs[0].mail_message_id.id)])
+        self.assertEqual(
+            (notification.notification_type, notification.notification_status, notification.failure_type),
+            ("sms", "exception", "sms_number_format"),
+            "the failure shows on the chatter message, as in core",
+        )
+        self.assertTrue(self.env["mail.mail"].search([("email_to", "ilike", self.debtor.email)]))
+
+    def test_delivered_sms_stays_done_and_provider_down_stays_queued(self):
+        delivered = self._invoice(self.debtor, 8)
+        waiting = self._invoice(self.debtor2, 8)
+        self.debtor2.mobile = "+31687654321"
+        self.run_engine()
+        states = {"+31612345678": "success", "+31687654321": "server_error"}
+        with FakeSmsProvider(SMS_PORT, states=states):
+            self.send_queue()
+        self.assertEqual(self.logs(delivered).state, "done")
+        notification = self.env["mail.notification"].search(
+            [("mail_message_id", "=", self.logs(delivered).mail_message_id.id)]
+        )
+        self.assertEqual(notification.notification_status, "pending", "sent, as in core")
+        self.assertEqual(self.logs(waiting).mapped("state"), ["done"], "the provider's trouble is not the debtor's")
+        self.assertEqual(self.env["sms.sms"].search([("number", "=", "+31687654321")]).state, "outgoing")
