@@ -22,7 +22,7 @@ class TestUnderDiscussion(CreditDisputeCommon):
         self.assertNotIn(discussed.name, table, "not in the list of invoices to pay")
         self.assertIn(discussed.name, apart)
         self.assertIn(dispute.name, apart)
-        self.assertIn("100.00", table.split("Total open")[1][:80], "the total leaves the discussed invoice out")
+        self.assertIn("100.00", table.split("Balance to pay")[1][:120], "the balance leaves the discussed invoice out")
 
     def test_a_pausing_dispute_is_not_under_discussion(self):
         move = self._invoice(self.debtor, 8)

@@ -531,6 +531,9 @@ class TestSmsFailures(CreditFollowupCommon):
     def setUp(self):
         super().setUp()
         self.env["ir.config_parameter"].sudo().set_param("sms.endpoint", f"http://127.0.0.1:{SMS_PORT}")
+        self.env["iap.account"].sudo().create(  # the company's SMS account (its token goes to the provider)
+            {"service_id": self.env.ref("sms.iap_service_sms").id, "account_token": "test-token"}
+        )
         self.steps["First reminder"].write({"channel": "sms", "fallback_channel": "email"})
 
     def send_queue(self):
