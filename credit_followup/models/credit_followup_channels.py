@@ -98,6 +98,7 @@ class CreditFollowupEngine(models.AbstractModel):
                         line["portal_url"] = False  # online payment is offered for EUR amounts only
             ordered = sorted(groups.values(), key=lambda g: (g["currency"] != company.currency_id, g["currency"].name))
             single = ordered[0] if len(ordered) == 1 else None
+            portal_url = action.partner._credit_portal_url() if step.include_payment_link else False
             data[action.partner.id] = {
                 "lang": lang,
                 "step": step,
@@ -109,7 +110,9 @@ class CreditFollowupEngine(models.AbstractModel):
                 "currency": single["currency"] if single else company.currency_id,
                 "total": single["balance"] if single else False,
                 "qr": single["qr"] if single else False,
-                "pay_url": next((line["portal_url"] for line in lines if line["portal_url"]), False),
+                # the debtor's own portal page (credit_portal): all open invoices, pay a chosen set, complain
+                "portal_url": portal_url,
+                "pay_url": portal_url or next((line["portal_url"] for line in lines if line["portal_url"]), False),
                 "balance_text": ", ".join(
                     format_amount(reader.env, group["balance"], group["currency"]) for group in ordered
                 ),
@@ -496,6 +499,9 @@ class CreditFollowupEngine(models.AbstractModel):
                     "recipient_id": value["recipient"].id,
                     "date": str(date),
                     "lang": value["lang"],
+                    "portal": self.env["res.partner"].browse(pid)._credit_portal_letter()
+                    if value["step"].include_payment_link
+                    else False,
                 }
                 for pid, value in data.items()
             }

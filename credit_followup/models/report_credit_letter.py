@@ -26,10 +26,12 @@ class ReportCreditLetter(models.AbstractModel):
                 lang = letter.get("lang") or recipient.lang or partner.lang
                 step = Step.with_context(lang=lang).browse(letter["step_id"])
                 date = fields.Date.to_date(letter["date"])
+                portal = letter.get("portal")
             else:  # printed from the partner form: the overdue invoices, no step
                 moves = Move.search(partner._credit_open_invoice_domain(), order="invoice_date_due")
                 step, recipient, date = Step, partner, self.env.company._credit_today()
                 lang = self.env["credit.followup.engine"]._credit_lang(partner, partner, self.env.company)
+                portal = partner.commercial_partner_id._credit_portal_letter()
             recipient = recipient if (recipient.street and recipient.city) else partner
             values[partner.id] = {
                 "moves": moves,
@@ -41,6 +43,7 @@ class ReportCreditLetter(models.AbstractModel):
                 "groups": [],
                 "total": 0.0,
                 "currency": self.env.company.currency_id,
+                "portal": portal,
             }
             if moves:
                 action = Action(partner, "letter", recipient, [(move, step) for move in moves])

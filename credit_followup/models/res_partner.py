@@ -178,6 +178,18 @@ class ResPartner(models.Model):
             return self.filtered(lambda p: numbers[p] & blacklisted)
         return self.browse()
 
+    def _credit_portal_url(self):
+        """The debtor's self-service link printed in reminders (hook): False here; credit_portal returns
+        its signed, expiring /my/credit link for this (commercial) partner."""
+        self.ensure_one()
+        return False
+
+    def _credit_portal_letter(self):
+        """What a letter prints to reach the portal (hook): False here; credit_portal returns a dict with
+        ``short_url``, ``code`` (to type there) and ``qr`` (a data URI opening the payment page)."""
+        self.ensure_one()
+        return False
+
     def _credit_open_invoice_domain(self):
         return OPEN_INVOICE_DOMAIN + [
             ("commercial_partner_id", "in", self.commercial_partner_id.ids),
