@@ -194,7 +194,10 @@ class CreditPortal(PortalAccount):
             paid=paid,
             total_count=total,
             today=fields.Date.context_today(Move),
-            error=error,
+            error={
+                "currency": request.env._("Choose invoices in one currency (and of one company) to pay them together."),
+                "none": request.env._("Choose at least one invoice to pay."),
+            }.get(error),
         )
         if paid:
             values["payment_dates"] = self._credit_payment_dates(moves)

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 from odoo.addons.credit_followup.models.res_partner import OPEN_INVOICE_DOMAIN
 
@@ -77,7 +78,7 @@ class CreditPaymentArrangement(models.Model):
             raise ValidationError(
                 self.env._(
                     "Every instalment must be at least %(amount)s: choose fewer instalments.",
-                    amount=f"{minimum:.2f} {currency.name}",
+                    amount=format_amount(self.env, minimum, currency),
                 )
             )
         if self.sudo().search_count([("move_ids", "in", moves.ids), ("state", "=", "proposed")]):
