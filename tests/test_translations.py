@@ -9,7 +9,7 @@ import polib
 import pytest
 from conftest import ROOT, OdooDB, _env
 
-TRANSLATED = ["credit_followup", "credit_dispute", "credit_collection_export"]
+TRANSLATED = ["credit_followup", "credit_dispute", "credit_collection_export", "credit_portal"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\{.*?\}\}")
 
 
