@@ -6,6 +6,7 @@ python3 tools/screenshot.py "/odoo/credit-followup-profiles/1" docs/profile_time
 
 import base64
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,8 @@ import time
 import requests
 import websocket
 
-BASE = "http://localhost:8069"
+BASE = f"http://localhost:{os.environ.get('ODOO_HTTP_PORT', '8069')}"
+DEBUG_PORT = os.environ.get("SCREENSHOT_DEBUG_PORT", "9333")
 
 
 def main(path, output, width=1400, height=900, login="admin", password="admin"):
@@ -38,7 +40,7 @@ def main(path, output, width=1400, height=900, login="admin", password="admin"):
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
-                "--remote-debugging-port=9333",
+                f"--remote-debugging-port={DEBUG_PORT}",
                 f"--user-data-dir={profile}",
                 f"--window-size={width},{height}",
                 "--no-first-run",
@@ -53,7 +55,7 @@ def main(path, output, width=1400, height=900, login="admin", password="admin"):
         try:
             for _i in range(50):
                 try:
-                    targets = requests.get("http://127.0.0.1:9333/json", timeout=2).json()
+                    targets = requests.get(f"http://127.0.0.1:{DEBUG_PORT}/json", timeout=2).json()
                     break
                 except requests.ConnectionError:
                     time.sleep(0.2)
@@ -74,6 +76,9 @@ def main(path, output, width=1400, height=900, login="admin", password="admin"):
             call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
             call("Page.navigate", url=BASE + path)
             time.sleep(6)
+            if os.environ.get("SCREENSHOT_JS"):  # e.g. tick checkboxes before the picture
+                call("Runtime.evaluate", expression=os.environ["SCREENSHOT_JS"])
+                time.sleep(1)
             shot = call("Page.captureScreenshot", format="png")
             with open(output, "wb") as fh:
                 fh.write(base64.b64decode(shot["data"]))
@@ -83,4 +88,11 @@ def main(path, output, width=1400, height=900, login="admin", password="admin"):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(
+        sys.argv[1],
+        sys.argv[2],
+        width=int(os.environ.get("SCREENSHOT_WIDTH", "1400")),
+        height=int(os.environ.get("SCREENSHOT_HEIGHT", "900")),
+        login=os.environ.get("SCREENSHOT_LOGIN", "admin"),
+        password=os.environ.get("SCREENSHOT_PASSWORD", "admin"),
+    )

@@ -544,7 +544,12 @@ def cmd_test(args):
     return 1 if failed or passed == 0 else 0
 
 
-BENCH_SCRIPTS = {"engine": "bench.py", "dispute": "bench_dispute.py", "collection": "bench_collection.py"}
+BENCH_SCRIPTS = {
+    "engine": "bench.py",
+    "dispute": "bench_dispute.py",
+    "collection": "bench_collection.py",
+    "portal": "bench_portal.py",
+}
 
 
 def cmd_bench(args):
@@ -561,7 +566,7 @@ def cmd_bench(args):
             "-d",
             db,
             "-i",
-            "credit_followup,credit_dispute,credit_collection_export",
+            "credit_followup,credit_dispute,credit_collection_export,credit_portal",
             "--stop-after-init",
             "--without-demo=all",
         ),
