@@ -139,7 +139,7 @@ class CreditPortal(PortalAccount):
         if debtor_sudo is None:
             return self._credit_login()
         Move = request.env["account.move"].sudo()  # the debtor's own invoices (domain)
-        today = fields.Date.context_today(Move)
+        today = (debtor_sudo.company_id or request.env.company)._credit_today()
         domain = self._credit_open_domain(debtor_sudo)
         totals = Move._read_group(domain, ["currency_id"], ["__count", "amount_residual:sum"])
         overdue = dict(
@@ -193,7 +193,7 @@ class CreditPortal(PortalAccount):
             pager=pager,
             paid=paid,
             total_count=total,
-            today=fields.Date.context_today(Move),
+            today=(debtor_sudo.company_id or request.env.company)._credit_today(),
             error={
                 "currency": request.env._("Choose invoices in one currency (and of one company) to pay them together."),
                 "none": request.env._("Choose at least one invoice to pay."),
@@ -543,7 +543,7 @@ class CreditPortal(PortalAccount):
             error=error,
             sent=sent,
             post=post,
-            today=fields.Date.context_today(Move),
+            today=(debtor_sudo.company_id or request.env.company)._credit_today(),
             selected={self._cast_as_int(i) for i in self._credit_form_ids("invoice_ids")},
         )
         return request.render("credit_portal.portal_credit_arrangement", values)

@@ -163,11 +163,11 @@ class CreditDispute(models.Model):
             paid_on = paid_amount = None
         if not paid_on or paid_amount is None or paid_amount <= 0 or paid_amount > 1e12:
             raise ValidationError(self.env._("Give the date and the amount you paid."))
-        if paid_on > fields.Date.context_today(self):
+        company = moves.sudo().company_id[:1] or self.env.company
+        if paid_on > company._credit_today():
             raise ValidationError(self.env._("The payment date cannot be in the future."))
         if not [f for f in files if f and getattr(f, "filename", None)]:
             raise ValidationError(self.env._("Attach the proof of payment (e.g. a bank statement)."))
-        company = moves.sudo().company_id[:1] or self.env.company
         category = (
             self.env["credit.issue.category"]
             .sudo()  # the company's "already paid" category, also when it is not offered in the complaint form

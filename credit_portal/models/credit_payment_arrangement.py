@@ -53,7 +53,7 @@ class CreditPaymentArrangement(models.Model):
         if len(moves.company_id) > 1 or len(moves.currency_id) > 1:
             raise ValidationError(self.env._("Choose invoices of one company and one currency."))
         company, currency = moves.company_id, moves.currency_id
-        today = company._credit_today() if hasattr(company, "_credit_today") else fields.Date.context_today(self)
+        today = company._credit_today()
         dates = sorted(dates)
         if not dates:
             raise ValidationError(self.env._("Give the date of each instalment."))
