@@ -5,6 +5,7 @@ link of a reminder (``?access_token=…``, see ``res.partner._credit_portal_toke
 sudo, always filtered on that one commercial partner; anything else is a 403/404 and changes nothing.
 """
 
+import logging
 from urllib.parse import urlencode
 
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound
@@ -19,6 +20,7 @@ from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.credit_followup.models.res_partner import OPEN_INVOICE_DOMAIN
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+_logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
 SELECTION_SCOPE = "credit_portal.pay"
 OPEN_DISPUTE_STATES = ("new", "in_progress")
@@ -286,7 +288,7 @@ class CreditPortal(PortalAccount):
             {"p": debtor_sudo.id, "i": moves_sudo.ids, "a": total, "t": bool(access_token)},
             expiration_hours=2,
         )
-        reference = moves_sudo.name if len(moves_sudo) == 1 else company.get_next_batch_payment_communication()
+        reference = ", ".join(moves_sudo.mapped("name"))
         values = self._credit_values(
             debtor_sudo, access_token, request.env._("Pay"), moves=moves_sudo, amount=total, currency=currency
         )
@@ -310,7 +312,9 @@ class CreditPortal(PortalAccount):
 
     @route("/my/credit/pay/transaction", type="json", auth="public")
     def credit_pay_transaction(self, access_token=None, amount=None, payment_reference=None, **kwargs):
-        """The transaction for exactly the signed selection, for the server's open amount, for the debtor_sudo."""
+        """The transaction for exactly the signed selection, for the server's open amount, for the debtor.
+
+        ``payment_reference`` (sent by the payment form) is ignored: the reference comes from the invoice numbers."""
         try:
             selection = verify_hash_signed(request.env(su=True), SELECTION_SCOPE, access_token or "")
         except (ValueError, TypeError, UnicodeDecodeError):
@@ -332,9 +336,10 @@ class CreditPortal(PortalAccount):
             raise ValidationError(request.env._("The open amount changed: select the invoices again."))
         if amount is not None and float_compare(float(amount), total, precision_rounding=currency.rounding):
             raise ValidationError(request.env._("The amount does not match the selected invoices."))
-        kwargs.pop("landing_route", None)
+        kwargs.pop("landing_route", None)  # the server decides where the debtor lands
         kwargs.pop("amount", None)
         self._validate_transaction_kwargs(kwargs)
+        kwargs["is_validation"] = False  # a payment of these invoices, never a card validation
         landing = "/my/credit/invoices?paid=1"
         if selection.get("t"):
             landing += "&access_token=" + debtor_sudo._credit_portal_token()
@@ -343,7 +348,7 @@ class CreditPortal(PortalAccount):
             currency_id=currency.id,
             partner_id=debtor_sudo.id,
             landing_route=landing,
-            reference_prefix=payment_reference if len(moves_sudo) > 1 else None,
+            reference_prefix=None,  # computed from the invoice numbers, as Odoo does for one invoice
             custom_create_values={"invoice_ids": [Command.set(moves_sudo.ids)]},
             **kwargs,
         )
@@ -579,6 +584,8 @@ class CreditPortal(PortalAccount):
     def on_account_update(self, values, partner):
         """/my/account: the address, e-mail and phone go through a change request, like on /my/credit/address."""
         super().on_account_update(values, partner)
+        if not request.env.user.share:  # employees edit their own details as before
+            return
         Request = request.env["credit.portal.change.request"].sudo()  # the user's own partner
         form = {
             fname: values.get("zip" if fname == "zip" else fname)
@@ -597,8 +604,8 @@ class CreditPortal(PortalAccount):
             try:
                 with request.env.cr.savepoint():
                     Request.create([Request._credit_values_from_form(partner, form)])
-            except ValidationError:
-                pass  # nothing to request: nothing changes either
+            except ValidationError as exc:  # e.g. an invalid e-mail: nothing is requested, nothing changes
+                _logger.info("credit portal: /my/account change of partner %s not requested: %s", partner.id, exc)
         for fname in ("street", "street2", "zip", "city", "country_id", "state_id", "email", "phone"):
             values.pop(fname, None)
 
