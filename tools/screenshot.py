@@ -75,7 +75,7 @@ def main(path, output, width=1400, height=900, login="admin", password="admin"):
             call("Network.setCookie", name="session_id", value=sid, domain="localhost", path="/")
             call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
             call("Page.navigate", url=BASE + path)
-            time.sleep(6)
+            time.sleep(float(os.environ.get("SCREENSHOT_WAIT", "6")))
             if os.environ.get("SCREENSHOT_JS"):  # e.g. tick checkboxes before the picture
                 call("Runtime.evaluate", expression=os.environ["SCREENSHOT_JS"])
                 time.sleep(1)

@@ -74,6 +74,8 @@ class CreditPortal(PortalAccount):
                 "credit_url": self._credit_url_maker(access_token),
                 "credit_token_visitor": bool(access_token),
                 "statement_report": self._credit_statement_report(),
+                # separators of the debtor's language for the running total (static/src/js/credit_portal.js)
+                "credit_lang": request.env["res.lang"]._get_data(code=request.env.lang or "en_US"),
             }
         )
         values.update(extra)

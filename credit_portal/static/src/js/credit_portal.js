@@ -2,12 +2,13 @@
 /* The debtor's open-invoice page: a running total per currency of the selected invoices, and the
    instalment dates of a payment arrangement. The server checks and computes everything again. */
 
-function formatAmount(amount, box) {
+function formatAmount(amount, box, form) {
+    // the user's language separators (res.lang), as Odoo prints the amounts next to it
     const digits = parseInt(box.dataset.digits || "2", 10);
-    const text = amount.toLocaleString(document.documentElement.lang || undefined, {
-        minimumFractionDigits: digits,
-        maximumFractionDigits: digits,
-    });
+    const [whole, decimals] = amount.toFixed(digits).split(".");
+    const sep = form.dataset.thousandsSep ?? ",";
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+    const text = decimals ? `${grouped}${form.dataset.decimalPoint || "."}${decimals}` : grouped;
     return box.dataset.position === "before" ? `${box.dataset.symbol}\u00a0${text}` : `${text}\u00a0${box.dataset.symbol}`;
 }
 
@@ -19,7 +20,7 @@ function updateTotals(form) {
         entry.amount += parseFloat(box.dataset.amount);
         totals.set(box.dataset.currency, entry);
     }
-    const parts = [...totals.values()].map(({ amount, box }) => formatAmount(amount, box));
+    const parts = [...totals.values()].map(({ amount, box }) => formatAmount(amount, box, form));
     form.querySelector(".o_credit_selected_total").textContent = parts.length ? parts.join(" + ") : "–";
     const mixed = totals.size > 1;
     form.querySelector(".o_credit_mixed").classList.toggle("d-none", !mixed);
