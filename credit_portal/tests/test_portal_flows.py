@@ -69,3 +69,12 @@ class TestPortalFlows(CreditPortalCommon):
         response = self.url_open("/my/credit")
         self.assertEqual(response.status_code, 200)
         self.assertIn("700.00", response.text)
+
+    def test_statement_of_account_download(self):
+        """The statement of account (credit_followup's report) for the debtor of the link, and nobody else."""
+        response = self.url_open(f"/my/credit/statement?access_token={self._token(self.debtor)}")
+        self.assertEqual(response.status_code, 200)
+        # tests render reports as HTML (no wkhtmltopdf run); the content is what the PDF shows
+        self.assertIn(self.invoices[0].name, response.text)
+        self.assertNotIn(self.other_invoice.name, response.text)
+        self.assertIn("/my/credit/statement", self.url_open(f"/my/credit?access_token={self._token(self.debtor)}").text)
