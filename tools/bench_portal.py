@@ -95,11 +95,11 @@ def main():
     failed = False
     try:
         base = f"http://127.0.0.1:{PORT}"
-        for _i in range(120):
+        for _i in range(300):
             try:
-                requests.get(f"{base}/web/health", timeout=2)
+                requests.get(f"{base}/web/health", timeout=60)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still loading the registry
                 time.sleep(1)
         pages = [
             ("open invoices, page 1", "1000", "/my/credit/invoices"),
