@@ -13,7 +13,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
-from odoo.http import request, route
+from odoo.http import content_disposition, request, route
 from odoo.tools import SQL, float_compare, hash_sign, verify_hash_signed
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
@@ -259,11 +259,22 @@ class CreditPortal(PortalAccount):
         report = self._credit_statement_report()
         if not report:
             raise NotFound()
-        return self._show_report(
-            model=debtor_sudo.sudo(),
-            report_type="pdf",
-            report_ref="credit_followup.action_report_credit_statement",
-            download=True,
+        company = debtor_sudo.company_id or request.env.company
+        # sudo: the debtor of the link prints their own statement (the report reads their open items)
+        pdf = (
+            request.env["ir.actions.report"]
+            .sudo()
+            .with_company(company)
+            ._render_qweb_pdf("credit_followup.action_report_credit_statement", debtor_sudo.ids)[0]
+        )
+        filename = request.env._("Statement of account %s.pdf", debtor_sudo.name)
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", content_disposition(filename)),
+            ],
         )
 
     # ------------------------------------------------------------------ pay a chosen set
