@@ -136,8 +136,11 @@ class CreditPortalChangeRequest(models.Model):
             vals = {fname: request[fname].id if fname == "country_id" else request[fname] for fname in CHANGE_FIELDS}
             partner = request.partner_id
             # sudo: a credit manager need not have the contact-editing right; _credit_check_manager checked them
-            partner.sudo().write(vals)
-            partner.message_post(
+            partner_sudo = partner.sudo()
+            partner_sudo.write(vals)
+            # the approval on the partner's chatter, by the manager, even without the contact-editing right
+            partner_sudo.message_post(
+                author_id=self.env.user.partner_id.id,
                 body=Markup("<p>%s</p><ul>%s</ul>")
                 % (
                     self.env._("Address change requested on the portal, approved by %s:", self.env.user.name),
