@@ -1,0 +1,1 @@
+from . import test_assignment, test_criteria, test_scoring, test_segment_tour
