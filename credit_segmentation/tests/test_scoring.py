@@ -114,14 +114,9 @@ class TestScoring(CreditSegmentationCommon):
         counts = {}
         for label, partners in (("warm-up: caches of rules and fields", warm), ("few", few), ("many", many)):
             self.env.invalidate_all()
-            import logging
-
-            logging.getLogger("odoo.sql_db").setLevel(logging.DEBUG)
-            logging.getLogger("odoo.sql_db").debug("=== START %s", label)
             start = self.cr.sql_log_count
             Partner._credit_rescore(self.company, partners)
             Segment.assign(partners=partners, companies=self.company)
             counts[label] = self.cr.sql_log_count - start
-
             self.assertEqual(self.segment_of(partners[0]), self.risky)
         self.assertEqual(counts["few"], counts["many"], "rescoring and assigning: a fixed number of queries")
