@@ -549,12 +549,13 @@ BENCH_SCRIPTS = {
     "dispute": "bench_dispute.py",
     "collection": "bench_collection.py",
     "portal": "bench_portal.py",
+    "segmentation": "bench_segmentation.py",
 }
 
 
 def cmd_bench(args):
-    """Engine benchmark (tools/bench.py, gets the extra arguments) then dispute benchmark (tools/bench_dispute.py)
-    on one throw-away database; ``--only dispute`` passes the extra arguments to bench_dispute.py instead."""
+    """Every benchmark of BENCH_SCRIPTS (engine tools/bench.py gets the extra arguments; dispute, collection,
+    segmentation) on one throw-away database; ``--only <kind>`` passes the extra arguments to that script instead."""
     odoo_dir = ensure_odoo()
     pg = ensure_pg()
     conf = write_config(odoo_dir, pg, "odoo-bench.conf")
@@ -566,7 +567,7 @@ def cmd_bench(args):
             "-d",
             db,
             "-i",
-            "credit_followup,credit_dispute,credit_collection_export,credit_portal",
+            "credit_followup,credit_dispute,credit_collection_export,credit_portal,credit_segmentation",
             "--stop-after-init",
             "--without-demo=all",
         ),
