@@ -9,7 +9,7 @@ stop:    ## stop Odoo and the private PostgreSQL started by `make run`
 	$(SUITE) stop
 test:    ## fresh throw-away database, all six modules, every test; last line "N passed, N failed"
 	$(SUITE) test
-bench:   ## engine, dispute and collection-export benchmarks on a throw-away database
+bench:   ## engine, dispute, collection-export and segmentation benchmarks on a throw-away database
 	$(SUITE) bench
 lint:    ## ruff + pylint-odoo (OCA mandatory checks)
 	$(SUITE) lint

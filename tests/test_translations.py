@@ -9,7 +9,7 @@ import polib
 import pytest
 from conftest import ROOT, OdooDB, _env
 
-TRANSLATED = ["credit_followup", "credit_dispute", "credit_collection_export", "credit_portal"]
+TRANSLATED = ["credit_followup", "credit_dispute", "credit_collection_export", "credit_portal", "credit_segmentation"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\{.*?\}\}")
 
 
