@@ -21,6 +21,7 @@
     "demo": ["demo/credit_segmentation_demo.xml"],
     "assets": {
         "web.assets_backend": ["credit_segmentation/static/src/components/**/*"],
+        "web.assets_unit_tests": ["credit_segmentation/static/tests/**/*.test.js"],
         "web.assets_tests": ["credit_segmentation/static/tests/tours/*.js"],
     },
     "post_init_hook": "_credit_segmentation_post_init",

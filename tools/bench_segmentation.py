@@ -20,7 +20,9 @@ It then times, with SQL query counts:
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import sys
 import time
 from collections import Counter
@@ -38,6 +40,7 @@ from bench import make_company, make_profiles
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="5000x50000,10000x100000", help="debtors x invoices, comma separated")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of each timed step")
     return parser.parse_args()
 
 
@@ -67,8 +70,8 @@ def build(env, company, n_debtors, n_invoices):
         """
         WITH src AS (
             SELECT g, %(ids)s::int[] AS ids, (g %% %(n)s) + 1 AS k,
-                   %(today)s::date - ((g * 7919) %% 450) AS due,
-                   20 + (g * 104729) %% 4980 AS amount
+                   %(today)s::date - ((g::bigint * 7919) %% 450)::int AS due,
+                   20 + (g::bigint * 104729) %% 4980 AS amount
               FROM generate_series(1, %(m)s) g
         ), inv AS (
             SELECT g, ids[k] AS partner_id, due, amount,
@@ -141,13 +144,22 @@ def make_segments(env, company, strict):
     }
 
 
+PROFILE = False
+
+
 def timed(env, label, func, *args, **kwargs):
     env.invalidate_all()
     env.cr.commit()
     queries = odoo.sql_db.sql_counter
+    profiler = cProfile.Profile() if PROFILE else None
+    if profiler:
+        profiler.enable()
     started = time.perf_counter()
     result = func(*args, **kwargs)
     seconds = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     queries = odoo.sql_db.sql_counter - queries
     env.cr.commit()
     print(f"[bench]   {label}: {seconds:.2f} s, {queries} queries", flush=True)
@@ -189,7 +201,9 @@ def bench_size(env, size):
 
 
 def main():
+    global PROFILE
     args = parse_args()
+    PROFILE = args.profile
     odoo.tools.config.parse_config(["-c", os.environ["CREDIT_SUITE_CONF"], "--log-level=warn"])
     registry = Registry(os.environ["CREDIT_SUITE_DB"])
     rows = []

@@ -554,7 +554,9 @@ class CreditApi(http.Controller):
             counts = dict(rows)
             promises = {state: counts.get(state, 0) for state in ("open", "kept", "broken", "cancelled")}
         risk = None
-        if "credit_risk_score" in partner._fields:
+        # credit_segmentation's score, when installed, of this company; a failed read in a company that may not
+        # see the partner would spoil the reads below, hence the access check first
+        if "credit_risk_score" in partner._fields and partner.has_access("read"):
             try:
                 risk = partner.credit_risk_score
             except AccessError:

@@ -446,6 +446,10 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
         self.assertEqual(data["broken_promise_count"], 1)
         if "credit_risk_score" not in self.env["res.partner"]._fields:
             self.assertIsNone(data["risk_score"])
+        else:  # credit_segmentation installed: the debtor's score in this company
+            score = self.debtor.with_company(self.company).credit_risk_score
+            self.assertGreater(score, 0)
+            self.assertEqual(data["risk_score"], score)
         # company B: not found for a user of A; for a user of both, with company_id
         self.call("get", f"/partners/{self.partner_b.id}/summary", status=404)
         self.call("get", "/partners/999999999/summary", status=404)

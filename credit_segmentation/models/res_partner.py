@@ -17,7 +17,8 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_round
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, float_round, formatLang
 
 RISK_BANDS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 BAND_LIMITS = (30.0, 60.0)  # below 30 low, below 60 medium, else high
@@ -31,6 +32,8 @@ FACTORS = [
     ("promises", "credit_broken_promises_12m", "credit_risk_weight_promises", 3.0),
     ("disputes", "credit_risk_open_disputes", "credit_risk_weight_disputes", 3.0),
 ]
+
+COUNT_FACTORS = {"steps", "promises", "disputes"}
 
 # changes to these debtor fields can move a debtor to another segment
 SEGMENT_FIELDS = {"lang", "country_id", "is_company", "category_id", "credit_limit", "parent_id"}
@@ -146,11 +149,8 @@ class ResPartner(models.Model):
             return
         self.env.flush_all()  # the query reads invoices, logs, promises and partners in SQL
         only = (lambda column: SQL("AND %s = ANY(%s)", SQL.identifier(column), ids)) if ids else (lambda c: SQL())
-        extra = (
-            SQL("SELECT unnest(%s::int[])", ids)
-            if ids
-            else SQL("SELECT id FROM res_partner WHERE credit_risk_score ? %s", key)
-        )
+        # debtors scored before whose invoices are gone (back to zero)
+        extra = SQL("SELECT id FROM res_partner WHERE credit_risk_score ? %s %s", key, only("id"))
         # one grouped query over all debtors (the ORM would need one read_group per figure and Python joins)
         rows = self.env.execute_query(
             SQL(
@@ -324,13 +324,18 @@ class ResPartner(models.Model):
         company = self.env.company
         weights = {k: company[weight_field] for k, _f, weight_field, _full in FACTORS}
         labels = self._credit_risk_factor_labels()
+
+        def number(value, key=None):
+            """In the user's language; counts without decimals."""
+            return formatLang(self.env, value, digits=0 if key in COUNT_FACTORS else 1)
+
         for partner in self:
             commercial = partner.commercial_partner_id
             values = {key: commercial[field] for key, field, _w, _full in FACTORS}
             parts = contributions(values, weights)
             rows = Markup("").join(
                 Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>")
-                % (labels[key][0], labels[key][1] % {"value": values[key]}, f"{parts[key]:.1f}")
+                % (labels[key][0], labels[key][1] % {"value": number(values[key], key)}, number(parts[key]))
                 for key, _f, _w, _full in FACTORS
             )
             partner.credit_risk_explanation = Markup(
@@ -343,24 +348,31 @@ class ResPartner(models.Model):
                 self.env._("Points"),
                 rows,
                 self.env._("Risk score"),
-                f"{sum(parts.values()):.1f}",
+                number(sum(parts.values())),
             )
 
     def _credit_risk_factor_labels(self):
         """{factor: (label, value format)} in the user's language."""
         _ = self.env._
         return {
-            "days_late": (_("Average days paid late (full at 60)"), escape(_("%(value).1f days"))),
-            "late_share": (_("Share of invoices paid late"), escape(_("%(value).1f%%"))),
-            "steps": (_("Follow-up steps in 12 months (full at 10)"), escape("%(value)d")),
-            "overdue": (_("Overdue vs. credit limit"), escape(_("%(value).1f%%"))),
-            "promises": (_("Broken promises in 12 months (full at 3)"), escape("%(value)d")),
-            "disputes": (_("Open disputes (full at 3)"), escape("%(value)d")),
+            "days_late": (_("Average days paid late (full at 60)"), escape(_("%(value)s days"))),
+            "late_share": (_("Share of invoices paid late"), escape("%(value)s %%")),
+            "steps": (_("Follow-up steps in 12 months (full at 10)"), escape("%(value)s")),
+            "overdue": (_("Overdue vs. credit limit"), escape("%(value)s %%")),
+            "promises": (_("Broken promises in 12 months (full at 3)"), escape("%(value)s")),
+            "disputes": (_("Open disputes (full at 3)"), escape("%(value)s")),
         }
 
     # ------------------------------------------------------------------ triggers and manual profile
     def write(self, vals):
-        manual_profile = "credit_followup_profile_id" in vals and not self.env.context.get("credit_segment_assigning")
+        if (
+            "credit_profile_manual" in vals
+            and not self.env.su
+            and not self.env.user.has_group("credit_followup.group_credit_manager")
+        ):
+            # unticking it hands the debtor's profile back to its segment: a credit manager's decision
+            raise AccessError(self.env._("Only credit managers can choose a debtor's follow-up profile."))
+        manual_profile = "credit_followup_profile_id" in vals
         if manual_profile and "credit_profile_manual" not in vals:
             vals = dict(vals, credit_profile_manual=True)  # a profile chosen by hand is an explicit override
         res = super().write(vals)

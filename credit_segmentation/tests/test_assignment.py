@@ -69,6 +69,8 @@ class TestAssignment(CreditSegmentationCommon):
         self.assertEqual(self.segment_of(self.debtor), self.risky)
         self.risky.profile_id = self.profile
         self.assertEqual(self.profile_of(self.debtor), self.strict, "the manual profile stays")
+        with self.assertRaises(AccessError):
+            partner.with_user(self.salesperson).credit_profile_manual = False
         partner.credit_profile_manual = False
         self.assertEqual(self.profile_of(self.debtor), self.profile, "unticked: the segment's profile again")
         self.risky.profile_id = self.strict

@@ -85,6 +85,11 @@ class TestScoring(CreditSegmentationCommon):
         self.assertEqual(
             tracked.sorted("id").mapped("new_value_char"), ["Risky", "Rest"], "every move is tracked on the chatter"
         )
+        self.assertEqual(tracked.mail_message_id.record_company_id, self.company, "a line of this company")
+        profiles = self.debtor.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "credit_followup_profile_id"
+        )
+        self.assertEqual(profiles.sorted("id").mapped("new_value_char"), ["Strict", "Test profile"])
 
     def test_open_disputes_hook(self):
         invoice = self._invoice(self.debtor, 10)
