@@ -6,8 +6,9 @@ import { defineModels, fields, models, mountView } from "@web/../tests/web_test_
 // Runs as the hoot suite "@credit_segmentation/risk_badge" (filter: suite "@credit_segmentation").
 describe.current.tags("desktop");
 
-class ResPartner extends models.Model {
-    _name = "res.partner";
+// a model of its own: the mail models already define res.partner (with the current user's partner)
+class Debtor extends models.Model {
+    _name = "x.debtor";
 
     name = fields.Char();
     credit_risk_score = fields.Float();
@@ -36,10 +37,10 @@ class ResPartner extends models.Model {
 }
 
 defineMailModels();
-defineModels([ResPartner]);
+defineModels([Debtor]);
 
 test("the score is a rounded badge coloured by risk band (low < 30 ≤ medium < 60 ≤ high)", async () => {
-    await mountView({ type: "list", resModel: "res.partner" });
+    await mountView({ type: "list", resModel: "x.debtor" });
     expect(".o_credit_risk_badge").toHaveCount(4);
     expect(queryAllAttributes(".o_credit_risk_badge", "data-band")).toEqual([
         "low",
@@ -59,6 +60,6 @@ test("the score is a rounded badge coloured by risk band (low < 30 ≤ medium < 
 });
 
 test("on a form the badge says the band in words", async () => {
-    await mountView({ type: "form", resModel: "res.partner", resId: 4 });
+    await mountView({ type: "form", resModel: "x.debtor", resId: 4 });
     expect(queryAllTexts(".o_credit_risk_badge")).toEqual(["87 High risk"]);
 });
