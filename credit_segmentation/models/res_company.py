@@ -40,10 +40,3 @@ class ResCompany(models.Model):
         default=10000.0,
         help="Debtors without a credit limit of their own: their overdue amount is compared with this amount.",
     )
-
-    def _credit_segmentation_today(self):
-        """The company's today: issue 12's ``_credit_today()`` when credit_followup has it."""
-        self.ensure_one()
-        if hasattr(self, "_credit_today"):
-            return self._credit_today()
-        return fields.Date.context_today(self)

@@ -141,7 +141,7 @@ class ResPartner(models.Model):
             self._credit_rescore_company(company, partners)
 
     def _credit_rescore_company(self, company, partners=None):
-        today = company._credit_segmentation_today()
+        today = company._credit_today()
         since = today - timedelta(days=365)
         key = str(company.id)
         ids = partners.commercial_partner_id.ids if partners is not None else None
