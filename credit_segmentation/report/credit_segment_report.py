@@ -18,7 +18,7 @@ class CreditSegmentReport(models.Model):
 
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    segment_id = fields.Many2one("credit.segment", string="Segment", readonly=True)
+    segment_id = fields.Many2one("credit.segment", readonly=True)
     risk_band = fields.Selection([("low", "Low"), ("medium", "Medium"), ("high", "High")], string="Risk", readonly=True)
     debtor_count = fields.Integer(string="Debtors", readonly=True)
     open_amount = fields.Monetary(string="Open", readonly=True)

@@ -16,7 +16,7 @@ class CreditSegmentAssign(models.TransientModel):
 
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     segment_id = fields.Many2one(
-        "credit.segment", string="Segment", help="Simulate other criteria for this segment (nothing is written)."
+        "credit.segment", help="Simulate other criteria for this segment (nothing is written)."
     )
     line_ids = fields.One2many("credit.segment.assign.line", "wizard_id", string="Moves", readonly=True)
     move_count = fields.Integer(string="Debtors that move", readonly=True)
