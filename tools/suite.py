@@ -554,7 +554,7 @@ BENCH_SCRIPTS = {
 
 
 def cmd_bench(args):
-    """Every benchmark of BENCH_SCRIPTS (engine tools/bench.py gets the extra arguments; dispute, collection,
+    """Every benchmark of BENCH_SCRIPTS (engine tools/bench.py gets the extra arguments; dispute, collection, portal,
     segmentation) on one throw-away database; ``--only <kind>`` passes the extra arguments to that script instead."""
     odoo_dir = ensure_odoo()
     pg = ensure_pg()
