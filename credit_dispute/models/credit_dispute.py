@@ -26,11 +26,19 @@ PROTECTED_FIELDS = {
     "partner_id",
     "move_ids",
     "credit_held_move_ids",
+    "category_id",  # a category that does not pause would resume follow-up
+    "date_deadline",  # the SLA: reminders and escalation count from it
+    "user_id",
+    "amount_disputed",
     "date_closed",
     "date_open",
     "sla_last_reminder_date",
     "sla_escalated_date",
-}  # the one-click links in the responsible's e-mail
+}
+# Put in the context (``credit_dispute_link_permit``) only by the code that mails the responsible: signing the
+# one-click links needs it, so no other render of the template (preview, composer) can produce a working link.
+# An object, not a value: neither an RPC context nor a template can make it.
+LINK_PERMIT = object()
 
 
 BATCH_SIZE = 200
@@ -123,6 +131,12 @@ class CreditDispute(models.Model):
     invoice_table = fields.Html(string="Invoice details", compute="_compute_invoice_summary", compute_sudo=True)
     resolution_note = fields.Html(string="Resolution", sanitize=True, copy=False)
     pauses_followup = fields.Boolean(compute="_compute_pauses_followup")
+    may_manage = fields.Boolean(
+        compute="_compute_may_manage",
+        default=lambda self: self._credit_may_manage(),  # a new dispute's form
+        help="Technical: the user changes the debtor, invoices, category, deadline, responsible and amount (a "
+        "responsible without the resolver role changes the dispute through its buttons only).",
+    )
     credit_link_generation = fields.Integer(
         copy=False,
         readonly=True,
@@ -209,6 +223,10 @@ class CreditDispute(models.Model):
             # a dispute still to qualify pauses: nobody knows yet whether the debtor is right
             dispute.pauses_followup = not dispute.category_id or dispute.category_id.pause_followup
 
+    @api.depends_context("uid")
+    def _compute_may_manage(self):
+        self.may_manage = self._credit_may_manage()
+
     def _compute_access_url(self):
         result = super()._compute_access_url()
         for dispute in self:
@@ -273,6 +291,7 @@ class CreditDispute(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._credit_check_readable_moves(self._credit_command_move_ids(vals.get("move_ids")))
             if vals.get("partner_id"):
                 vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
             if vals.get("name", "/") == "/":
@@ -292,8 +311,13 @@ class CreditDispute(models.Model):
     def write(self, vals):
         if PROTECTED_FIELDS & set(vals) and not self._credit_may_manage():
             raise AccessError(
-                self.env._("Only dispute resolvers and credit managers change a dispute's debtor, invoices or state.")
+                self.env._(
+                    "Only dispute resolvers and credit managers change a dispute's debtor, invoices, category, "
+                    "deadline, responsible, amount or state; as its responsible, use the dispute's buttons."
+                )
             )
+        if "move_ids" in vals:
+            self._credit_check_readable_moves(self._credit_command_move_ids(vals["move_ids"]))
         old_moves = {dispute: dispute.sudo().move_ids for dispute in self} if "move_ids" in vals else {}
         old_users = {dispute: dispute.user_id for dispute in self} if "user_id" in vals else {}
         result = super(CreditDispute, self.with_context(mail_auto_subscribe_no_notify=True)).write(vals)
@@ -338,17 +362,34 @@ class CreditDispute(models.Model):
         )
 
     @api.model
-    def _default_responsible(self, vals):
-        """The category's default responsible for the dispute about to be created from ``vals``, else the user."""
-        category = self.env["credit.issue.category"].browse(vals.get("category_id"))
+    def _credit_command_move_ids(self, commands):
+        """The invoice ids that x2many ``commands`` (set, link, or bare ids) put on a dispute."""
         move_ids = []
-        for command in vals.get("move_ids") or []:
-            if isinstance(command, (list, tuple)) and command[0] == 6:
+        for command in commands or []:
+            if isinstance(command, (list, tuple)) and command and command[0] == 6:
                 move_ids += list(command[2])
-            elif isinstance(command, (list, tuple)) and command[0] == 4:
+            elif isinstance(command, (list, tuple)) and command and command[0] == 4:
                 move_ids.append(command[1])
             elif isinstance(command, int):
                 move_ids.append(command)
+        return move_ids
+
+    @api.model
+    def _credit_check_readable_moves(self, move_ids):
+        """A user puts only invoices on a dispute that they may read; the refusal names none of them (it must not
+        confirm that an invoice id exists, nor tell its number)."""
+        if self.env.su or not move_ids:
+            return
+        moves = self.env["account.move"].browse(move_ids)
+        # sudo: exists() only, to refuse ids that do not exist the same way as those the user may not read
+        if len(moves.sudo().exists()) != len(set(move_ids)) or not moves.has_access("read"):
+            raise AccessError(self.env._("You can only dispute invoices you have access to."))
+
+    @api.model
+    def _default_responsible(self, vals):
+        """The category's default responsible for the dispute about to be created from ``vals``, else the user."""
+        category = self.env["credit.issue.category"].browse(vals.get("category_id"))
+        move_ids = self._credit_command_move_ids(vals.get("move_ids"))
         moves = self.env["account.move"].sudo().browse(move_ids)  # the salesperson of invoices a resolver may not read
         user = category._default_responsible(moves) if category else self.env["res.users"]
         return user or self.env.user
@@ -595,8 +636,10 @@ class CreditDispute(models.Model):
                     date_deadline=dispute.date_deadline or fields.Date.context_today(self),
                     summary=summary,
                 )
-            # the template is ours; rendering reads the invoices for the responsible's e-mail
-            template.sudo().send_mail(
+            # the template is ours; rendering reads the invoices for the responsible's e-mail. The signed links are
+            # made here and handed to this one render: the template itself cannot make them (see LINK_PERMIT)
+            links = dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)._credit_responsible_email_links()
+            template.sudo().with_context(credit_dispute_links={dispute.id: links}).send_mail(
                 dispute.id,
                 email_layout_xmlid="mail.mail_notification_light",
                 # not on the dispute's thread: the signed one-click links are the responsible's alone, readers
@@ -616,7 +659,10 @@ class CreditDispute(models.Model):
         return f"{self.get_base_url()}/credit/dispute/action/{self._credit_action_token(action, expiry=expiry)}"
 
     def _credit_responsible_email_links(self):
-        """Signed one-click links for the responsible, before the link that opens the dispute in Odoo."""
+        """Signed one-click links for the responsible, before the link that opens the dispute in Odoo.
+
+        Only for the code that mails the responsible (``_credit_notify_responsible``, which passes them to the
+        render): anywhere else signing refuses (``credit.dispute.token._credit_make``)."""
         self.ensure_one()
         links = [(self.env._("Open the dispute"), f"{self.get_base_url()}/odoo/credit.dispute/{self.id}")]
         if not self.user_id or self.state not in OPEN_STATES:

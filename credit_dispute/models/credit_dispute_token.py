@@ -3,10 +3,11 @@ import re
 import time
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools.misc import consteq
 from odoo.tools.misc import hmac as hmac_tool
 
-from .credit_dispute import LINK_ACTIONS, OPEN_STATES
+from .credit_dispute import LINK_ACTIONS, LINK_PERMIT, OPEN_STATES
 
 TOKEN_SCOPE = "credit_dispute.action"
 DEFAULT_VALID_DAYS = 14
@@ -67,6 +68,9 @@ class CreditDisputeToken(models.Model):
     def _credit_make(self, dispute, action, expiry=None):
         """The token of ``action`` on ``dispute`` for its current responsible, valid until ``expiry`` (unix time)."""
         dispute.ensure_one()
+        if self.env.context.get("credit_dispute_link_permit") is not LINK_PERMIT:
+            # a template preview, the chatter composer or any other render must not sign a working link
+            raise AccessError(self.env._("Dispute action links are made only for the responsible's own e-mail."))
         if action not in LINK_ACTIONS:
             raise ValueError(f"Unknown dispute link action {action!r}")
         if expiry is None:

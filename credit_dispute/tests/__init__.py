@@ -7,3 +7,4 @@ from . import test_dossier
 from . import test_mail_gateway
 from . import test_register_tour
 from . import test_under_discussion
+from . import test_security
