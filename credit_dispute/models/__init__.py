@@ -9,6 +9,7 @@ from . import credit_dispute_token
 from . import credit_report_dispute
 from . import credit_dossier
 from . import credit_mail_inbox
+from . import credit_mail_public_domain
 from . import mail_thread
 from . import credit_followup_engine
 from . import credit_followup_worklist

@@ -484,7 +484,7 @@ class CreditDispute(models.Model):
             held = new_disputes.move_ids.filtered(
                 lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute"
             )
-            held.write({"credit_pause_until": until})
+            held.sudo().write({"credit_pause_until": until})  # sudo: the company's rule, whoever registers the reply
         elif mode == "partner" and disputes:
             others = self.env["account.move"].search(
                 [*partner.with_company(company)._credit_open_invoice_domain(), ("credit_followup_state", "=", "active")]
@@ -616,7 +616,10 @@ class CreditDispute(models.Model):
         body = Markup("<p>%s</p>%s") % (text, html or "")
         subtype = self.env.ref(subtype_xmlid)
         for record in [self.partner_id.sudo(), *self.sudo().move_ids]:
-            record.message_post(body=body, subtype_id=subtype.id, message_type="notification")
+            # record_company_id: whose dispute it is on a debtor shared by companies (the dossier)
+            record.message_post(
+                body=body, subtype_id=subtype.id, message_type="notification", record_company_id=self.company_id.id
+            )
 
     def _credit_notify_responsible(self):
         """An activity (one per dispute, reassigned, never duplicated) and an e-mail to the responsible."""

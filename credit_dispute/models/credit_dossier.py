@@ -13,6 +13,7 @@ import pytz
 from lxml import etree
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import format_amount, format_date, html2plaintext
 
@@ -32,6 +33,7 @@ class ReportCreditDossier(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         records = self.env[self._dossier_model].browse(docids).exists()
         records.check_access("read")
+        self._credit_dossier_check_allowed(records)
         dossiers = [self._credit_dossier_build(scope) for scope in self._credit_dossier_scopes(records)]
         return {
             "doc_ids": records.ids,
@@ -40,6 +42,20 @@ class ReportCreditDossier(models.AbstractModel):
             "dossiers": dossiers,
             "company": dossiers[0]["company"] if dossiers else self.env.company,
         }
+
+    @api.model
+    def _credit_dossier_check_allowed(self, records):
+        """The groups of the print menu, also for ``/report/pdf|html/...`` addresses (which check only read access):
+        the report's groups (credit managers, accountants), or a dispute's own responsible for its dossier."""
+        if self.env.su:
+            return
+        report_sudo = self.env["ir.actions.report"].sudo()._get_report_from_name(self._name.removeprefix("report."))
+        groups = report_sudo.groups_id
+        if not groups or self.env.user.groups_id & groups:
+            return
+        if records._name == "credit.dispute" and records and all(d.user_id == self.env.user for d in records):
+            return
+        raise AccessError(self.env._("Only credit managers and accountants print credit dossiers."))
 
     # ------------------------------------------------------------------ scope
     @api.model
@@ -240,10 +256,12 @@ class ReportCreditDossier(models.AbstractModel):
                 )
         # the debtor's own thread, minus what another company of this database sent them
         other_companies = env["res.company"].search([("id", "!=", company.id)]).partner_id
+        # (record_company_id: the company each of our chatter lines, e-mails in and reminders is posted for)
         partner_thread = [
             ("model", "=", "res.partner"),
             ("res_id", "in", partners.ids),
             ("author_id", "not in", other_companies.ids),
+            ("record_company_id", "in", [company.id, False]),
         ]
         if scope["whole_debtor"]:
             threads.append(expression.AND([partner_thread, kinds]))

@@ -113,11 +113,31 @@ class CreditMailInbox(models.Model):
         string="Acknowledgement Message-Id", readonly=True, index="btree_not_null", copy=False
     )
     ack_date = fields.Datetime(string="Acknowledged on", readonly=True, copy=False)
+    ack_known_sender = fields.Boolean(
+        compute="_compute_ack_known_sender",
+        help="The sender was matched as the debtor (a reply to our e-mail, a contact's address, the debtor's own mail "
+        "domain) or is one of its contacts: only then does the acknowledgement name the debtor, the person handling "
+        "it and the invoices. Anyone else gets a neutral one.",
+    )
+    ack_reference = fields.Char(compute="_compute_ack_known_sender", help="Our reference in the acknowledgement.")
 
     @api.depends("email_from")
     def _compute_email_normalized(self):
         for inbox in self:
             inbox.email_normalized = email_normalize(inbox.email_from or "") or False
+
+    def _compute_ack_known_sender(self):
+        for inbox in self:
+            # matched as the debtor (a reply to our e-mail, a contact's address, the debtor's own domain) or, linked
+            # by hand, one of the debtor's contacts
+            inbox.ack_known_sender = bool(inbox.partner_id) and (
+                inbox.match_method in ("reply", "sender", "invoice")
+                or bool(
+                    inbox.email_normalized
+                    and inbox.email_normalized in inbox.sudo()._credit_contact_emails(inbox.partner_id)
+                )
+            )
+            inbox.ack_reference = f"AR-{inbox.id:06d}" if inbox.id else False
 
     # ------------------------------------------------------------------ mail gateway
     @api.model
@@ -225,11 +245,35 @@ class CreditMailInbox(models.Model):
             # debtor's own mail domain is linked automatically; anyone else waits in triage with this proposal,
             # so a stranger can neither pause follow-up nor learn from the acknowledgement who the debtor is
             sender = self.email_normalized
-            if sender and (
-                self._credit_is_ours(sender) or self._credit_sender_domain() in self._credit_debtor_domains(debtor)
-            ):
+            if sender and (self._credit_is_ours(sender) or self._credit_domain_identifies(debtor)):
                 return debtor, mentioned, "invoice"
         return None
+
+    def _credit_domain_identifies(self, debtor):
+        """Whether the sender's mail domain is ``debtor``'s own: one of its contacts' domains, not a public mail
+        provider (``credit.mail.public.domain``: anyone has an address at gmail.com or ziggo.nl) and no other
+        debtor's. Otherwise only exact contact addresses and replies to our own e-mails name the debtor."""
+        self.ensure_one()
+        domain = self._credit_sender_domain()
+        if not domain or domain not in self._credit_debtor_domains(debtor):
+            return False
+        if self.env["credit.mail.public.domain"]._credit_is_public(domain, self.company_id):
+            return False
+        pattern = "%@" + domain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        shared = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("email_normalized", "=like", pattern),
+                    ("commercial_partner_id", "!=", debtor.id),
+                    ("company_id", "in", [False, self.company_id.id]),
+                    ("partner_share", "=", True),
+                ],
+                limit=1,
+            )
+        )
+        return not shared
 
     def _credit_debtor_addresses(self):
         """The conversation's first sender and the e-mail addresses of the linked debtor's contacts."""
@@ -387,6 +431,7 @@ class CreditMailInbox(models.Model):
                 "email_from": message.email_from,
                 "reply_to": reply_to,
                 "date": message.date,
+                "record_company_id": self.company_id.id,  # whose mailbox it reached, on a shared debtor (dossier)
             }
             if notify:
                 posted |= record.message_post(attachment_ids=attachments.ids, partner_ids=notify.ids, **vals)

@@ -3,6 +3,7 @@ import base64
 from datetime import timedelta
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 from odoo.tools import email_normalize
 
@@ -367,7 +368,9 @@ class TestMailGateway(CreditFollowupCommon, MockEmail):
 
     def test_ack_in_partner_language(self):
         self.assertEqual(self.debtor2.lang, "nl_NL")
-        self.template.with_context(lang="nl_NL").subject = "Wij hebben uw bericht ontvangen: {{ object.name }}"
+        self.template.with_context(
+            lang="nl_NL"
+        ).subject = "Wij hebben uw bericht ontvangen (onze referentie {{ object.ack_reference }})"
         # mail.template bodies are translated as a whole (translate=True): what nl.po will provide
         dutch_body = self.template.body_html.replace("We received your message.", "Wij hebben uw bericht ontvangen.")
         self.template.update_field_translations("body_html", {"nl_NL": dutch_body})
@@ -375,10 +378,10 @@ class TestMailGateway(CreditFollowupCommon, MockEmail):
         self.receive("Debtor One <debtor1@example.com>", "Question", body=f"About {self.inv1.name}")
         by_partner = {email_normalize(mail.email_to): mail for mail in self.ack_mails()}
         dutch = by_partner["debtor2@example.com"]
-        self.assertEqual(dutch.subject, "Wij hebben uw bericht ontvangen: Vraag")
+        self.assertRegex(dutch.subject, r"^Wij hebben uw bericht ontvangen \(onze referentie AR-\d{6}\)$")
         self.assertIn("Wij hebben uw bericht ontvangen.", dutch.body_html)
         english = by_partner["debtor1@example.com"]
-        self.assertEqual(english.subject, "We received your message: Question")
+        self.assertRegex(english.subject, r"^We received your message \(our reference AR-\d{6}\)$", "not their subject")
         self.assertIn("We received your message.", english.body_html)
 
     def test_third_party_in_a_linked_conversation_opens_nothing(self):
@@ -568,3 +571,70 @@ class TestMailGateway(CreditFollowupCommon, MockEmail):
         self.assertEqual(alias.alias_model_id.model, "credit.mail.inbox")
         self.assertEqual(ast.literal_eval(alias.alias_defaults), {"company_id": self.company.id})
         self.assertIn("accounts@credit.example.com", self.env["credit.followup.engine"]._credit_reply_to(self.company))
+
+    # ------------------------------------------------------------------ issue 11, point 2: strangers
+    def test_public_mail_provider_is_no_proof_of_the_debtor(self):
+        """A consumer on gmail.com: anyone on gmail.com naming their invoice waits in triage, pauses nothing."""
+        for domain in ("gmail.com", "ziggo.nl", "kpnmail.nl", "icloud.com"):
+            with self.subTest(domain=domain):
+                self.debtor2.email = f"jan.debtor2@{domain}"
+                with self.mock_mail_gateway():
+                    inbox = self.receive(f"Mallory <mallory@{domain}>", f"Question about {self.inv_nl.name}")
+                self.assertEqual(inbox.state, "new")
+                self.assertFalse(inbox.partner_id or inbox.dispute_ids or inbox.move_ids)
+                self.assertEqual(self.inv_nl.credit_followup_state, "active")
+                self.assertFalse(self.email_messages(self.inv_nl))
+                self.assertFalse(self.acks(inbox))
+        # the debtor's own address still matches, also on gmail.com
+        self.debtor2.email = "jan.debtor2@gmail.com"
+        inbox = self.receive("Jan <jan.debtor2@gmail.com>", f"Question about {self.inv_nl.name}")
+        self.assertEqual((inbox.match_method, inbox.partner_id), ("sender", self.debtor2))
+
+    def test_credit_managers_list_public_providers(self):
+        self.debtor2.email = "accounts@small-isp.example"
+        domains = self.env["credit.mail.public.domain"]
+        self.assertTrue(domains.search([("name", "=", "gmail.com")]), "shipped as data")
+        domains.with_user(self.manager).create({"name": " @Small-ISP.example "})
+        with self.assertRaises(AccessError):
+            domains.with_user(self.salesperson).create({"name": "other-isp.example"})
+        inbox = self.receive("Mallory <mallory@small-isp.example>", f"About {self.inv_nl.name}")
+        self.assertEqual(inbox.state, "new")
+        self.assertEqual(self.inv_nl.credit_followup_state, "active")
+
+    def test_domain_of_two_debtors_is_no_proof(self):
+        self.debtor2.email = "accounts@group.example"
+        self.debtor.email = "finance@group.example"  # another debtor of the same group shares the domain
+        inbox = self.receive("Someone <someone@group.example>", f"Invoice {self.inv_nl.name}")
+        self.assertEqual(inbox.state, "new")
+        self.assertFalse(inbox.dispute_ids)
+        self.assertEqual(self.inv_nl.credit_followup_state, "active")
+
+    def test_acknowledgement_to_a_stranger_names_nobody_and_echoes_nothing(self):
+        spam = "Cheap pills at http://spam.example/buy"
+        with self.mock_mail_gateway():
+            inbox = self.receive("Mallory <mallory@evil.example>", spam, body=f"{spam} — visit now")
+        self.assertEqual(inbox.state, "new")
+        # a credit manager links it to the debtor without making the sender a contact
+        wizard = (
+            self.env["credit.mail.link"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "inbox_id": inbox.id,
+                    "partner_id": self.debtor.id,
+                    "move_ids": [Command.set(self.inv1.ids)],
+                    "add_contact": False,
+                }
+            )
+        )
+        self.assertFalse(wizard.add_contact)
+        wizard.action_link()
+        self.assertEqual(inbox.state, "linked")
+        mail = self.env["mail.mail"].search([("mail_message_id", "in", self.acks(inbox).ids)])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(email_normalize(mail.email_to), "mallory@evil.example")
+        sent = f"{mail.subject}\n{mail.body_html}"
+        for secret in (self.debtor.name, self.manager.name, self.inv1.name, "Cheap pills", "spam.example"):
+            self.assertNotIn(secret, sent)
+        self.assertIn(inbox.ack_reference, mail.subject)
+        self.assertIn(self.company.name, mail.body_html)

@@ -164,3 +164,102 @@ class TestResponsibleWithoutResolverRole(CreditDisputeCommon):
         self.assertEqual(self.env["credit.dispute"].search_count([]), count)
         self.assertNotIn(inv, mine.move_ids)
         self.assertEqual(inv.credit_followup_state, "active")
+
+
+@tagged("post_install", "-at_install")
+class TestDossierAccess(CreditDisputeCommon, HttpCase):
+    """Point 3: the dossier is for those who may see it, and only their companies' part of it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.setup_other_company(name="Company B")["company"]
+        cls.inv_a = cls._invoice(cls.debtor, 10, amount=700)
+        cls.inv_b = cls._invoice(cls.debtor, 10, amount=900, company=cls.company_b)
+        common = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
+        cls.clerk = new_test_user(cls.env, login="clerk_sec", groups="base.group_user", **common)
+        cls.reporter = new_test_user(
+            cls.env, login="reporter_sec", groups="base.group_user,credit_followup.group_credit_reporting", **common
+        )
+
+    def _get(self, user, report, ids):
+        self.authenticate(user.login, user.login)
+        return self.url_open(f"/report/html/credit_dispute.{report}/{','.join(map(str, ids))}")
+
+    def test_report_addresses_check_the_print_menu_groups(self):
+        dispute = self._dispute(self.inv_a, "OTHER", user_id=self.manager.id)
+        own = self._dispute(self._invoice(self.debtor, 12), "OTHER", user_id=self.resolver.id)
+        refused = [
+            (self.clerk, "report_credit_dossier", self.debtor.ids),  # may read the contact, not its dossier
+            (self.reporter, "report_credit_dossier", self.debtor.ids),
+            (self.reporter, "report_credit_dossier_dispute", dispute.ids),  # reads the dispute, not the dossier
+            (self.resolver, "report_credit_dossier_dispute", own.ids + dispute.ids),
+        ]
+        for user, report, ids in refused:
+            with self.subTest(user=user.login, report=report):
+                response = self._get(user, report, ids)
+                self.assertNotEqual(response.status_code, 200)
+                self.assertNotIn(self.inv_a.name, response.text)
+                self.assertNotIn("700", response.text)
+        # the responsible prints their own dispute's dossier; a credit manager prints a debtor's
+        response = self._get(self.resolver, "report_credit_dossier_dispute", own.ids)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(own.name, response.text)
+        response = self._get(self.manager, "report_credit_dossier", self.debtor.ids)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.inv_a.name, response.text)
+
+    def test_shared_debtor_dossier_shows_one_companys_part(self):
+        env_b = self.env(context={**self.env.context, "allowed_company_ids": [self.company_b.id]})
+        debtor_b = self.debtor.with_env(env_b)
+        # company B's contact line, promise, dispute and an e-mail its mailbox registered on the debtor
+        contact = env_b["credit.followup.contact"].create(
+            {
+                "partner_id": debtor_b.id,
+                "company_id": self.company_b.id,
+                "move_ids": [Command.set(self.inv_b.ids)],
+                "outcome": "other",
+                "note": "<p>SECRET-B-CALL</p>",
+            }
+        )
+        contact._post_to_chatter()
+        env_b["credit.followup.promise"].create(
+            {
+                "partner_id": debtor_b.id,
+                "company_id": self.company_b.id,
+                "move_ids": [Command.set(self.inv_b.ids)],
+                "date": self.today,
+                "amount": 900,
+                "currency_id": self.inv_b.currency_id.id,
+                "note": "SECRET-B-PROMISE",
+            }
+        )
+        env_b["credit.dispute"].create(
+            {
+                "partner_id": debtor_b.id,
+                "company_id": self.company_b.id,
+                "move_ids": [Command.set(self.inv_b.ids)],
+                "description": "<p>SECRET-B-DISPUTE</p>",
+            }
+        )
+        inbox_b = env_b["credit.mail.inbox"].create(
+            {"name": "Re: invoice", "company_id": self.company_b.id, "email_from": "x@debtor-one.example"}
+        )
+        email = inbox_b.message_post(body="SECRET-B-EMAIL", message_type="email", subtype_xmlid="mail.mt_comment")
+        inbox_b._credit_copy_message(email, [debtor_b], self.env.ref("credit_dispute.mt_credit_email_in"))
+        # company A's own line for comparison
+        self._dispute(self.inv_a, "OTHER", description="<p>OWN-A-DISPUTE</p>")
+
+        values = (
+            self.env["report.credit_dispute.report_credit_dossier"]
+            .with_user(self.manager)
+            .with_company(self.company)
+            ._get_report_values(self.debtor.ids)
+        )
+        dossier = values["dossiers"][0]
+        text = repr(dossier)
+        self.assertIn("OWN-A-DISPUTE", text)
+        for secret in ("SECRET-B-CALL", "SECRET-B-PROMISE", "SECRET-B-DISPUTE", "SECRET-B-EMAIL", self.inv_b.name):
+            self.assertNotIn(secret, text)
+        self.assertEqual(len(dossier["promises"]), 0)
+        self.assertEqual([d["invoices"] for d in dossier["disputes"]], [self.inv_a.name])

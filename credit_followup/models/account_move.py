@@ -3,7 +3,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 FOLLOWUP_STATES = [
     ("active", "In follow-up"),
@@ -12,6 +12,28 @@ FOLLOWUP_STATES = [
     ("collection", "At collection agency"),
     ("done", "Done"),
 ]
+
+
+# Follow-up settings of an invoice: written directly only by credit managers (``_credit_check_manager_write``).
+# Disputes, promises, agencies and the engine change them through their own methods (``_credit_pause`` …), which
+# write as superuser: the right to pause is theirs, not the right to edit the field.
+CREDIT_MANAGER_MOVE_FIELDS = {
+    "credit_followup_state",
+    "credit_pause_reason",
+    "credit_pause_until",
+    "credit_followup_note",
+}
+
+
+def credit_check_manager_write(records, fields_written):
+    """Refuse a user's direct write (or create) of follow-up settings unless they are a credit manager."""
+    env = records.env
+    if env.su or not fields_written or env.user.has_group("credit_followup.group_credit_manager"):
+        return
+    names = ", ".join(sorted(records._fields[name].get_description(env)["string"] for name in fields_written))
+    raise AccessError(
+        env._("Only credit managers change the follow-up settings of debtors and invoices (%(fields)s).", fields=names)
+    )
 
 
 class AccountMove(models.Model):
@@ -83,6 +105,21 @@ class AccountMove(models.Model):
         adds its open disputes of categories that do not pause follow-up."""
         return {}
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        credit_check_manager_write(
+            self, {name for vals in vals_list for name in CREDIT_MANAGER_MOVE_FIELDS if vals.get(name)}
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        credit_check_manager_write(self, CREDIT_MANAGER_MOVE_FIELDS & set(vals))
+        return super().write(vals)
+
+    def _credit_check_manager(self):
+        if not self.env.su and not self.env.user.has_group("credit_followup.group_credit_manager"):
+            raise AccessError(self.env._("Only credit managers pause, exclude or resume follow-up of invoices."))
+
     def _credit_check_followup_invoices(self):
         if any(m.move_type != "out_invoice" for m in self):
             raise UserError(self.env._("Only customer invoices are followed up."))
@@ -91,7 +128,8 @@ class AccountMove(models.Model):
         """Pause follow-up (hook for other modules: dispute, promise to pay, agency)."""
         self._credit_check_followup_invoices()
         movable = self.filtered(lambda m: m.credit_followup_state in ("active", "paused"))
-        movable.write(
+        # sudo: the pause is the effect of a dispute, promise or hand-over, whoever triggers it (see above)
+        movable.sudo().write(
             {
                 "credit_followup_state": "paused",
                 "credit_pause_reason": reason,
@@ -106,7 +144,7 @@ class AccountMove(models.Model):
         paused = self.filtered(
             lambda m: m.credit_followup_state == "paused" and (reason is None or m.credit_pause_reason == reason)
         )
-        paused.write(
+        paused.sudo().write(  # sudo: see _credit_pause
             {
                 "credit_followup_state": "active",
                 "credit_pause_reason": False,
@@ -125,10 +163,11 @@ class AccountMove(models.Model):
         paused = self.filtered(
             lambda m: m.credit_followup_state == "paused" and (reason is None or m.credit_pause_reason == reason)
         )
-        paused.write({"credit_pause_until": date - timedelta(days=1)})
+        paused.sudo().write({"credit_pause_until": date - timedelta(days=1)})  # sudo: see _credit_pause
         return paused
 
     def action_credit_resume(self):
+        self._credit_check_manager()
         self._credit_check_followup_invoices()
         resumed = self._credit_resume()
         excluded = self.filtered(lambda m: m.credit_followup_state == "excluded")
@@ -138,6 +177,7 @@ class AccountMove(models.Model):
         return bool(resumed or excluded)
 
     def action_credit_pause(self):
+        self._credit_check_manager()
         self._credit_check_followup_invoices()
         return self.env["credit.followup.pause"].action_open(self)
 

@@ -499,9 +499,6 @@ class CreditFollowupEngine(models.AbstractModel):
                     "recipient_id": value["recipient"].id,
                     "date": str(date),
                     "lang": value["lang"],
-                    "portal": self.env["res.partner"].browse(pid)._credit_portal_letter()
-                    if value["step"].include_payment_link
-                    else False,
                 }
                 for pid, value in data.items()
             }

@@ -68,5 +68,9 @@ class CreditFollowupContact(models.Model):
             # sudo on the debtor: registering a contact must not need the right to edit contacts (partners)
             for record in [contact.partner_id.sudo(), *contact.move_ids]:
                 record.message_post(
-                    body=body, subtype_id=subtype.id, message_type="comment", author_id=contact.user_id.partner_id.id
+                    body=body,
+                    subtype_id=subtype.id,
+                    message_type="comment",
+                    author_id=contact.user_id.partner_id.id,
+                    record_company_id=contact.company_id.id,  # whose contact it is on a shared debtor (the dossier)
                 )

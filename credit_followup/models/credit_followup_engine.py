@@ -807,6 +807,7 @@ class CreditFollowupEngine(models.AbstractModel):
             "email_from": email_from,
             "reply_to": self._credit_reply_to(company),
             "date": fields.Datetime.now(),
+            "record_company_id": company.id,  # a debtor shared by companies: whose contact this is (the dossier)
         }
         vals.update(extra)
         return vals

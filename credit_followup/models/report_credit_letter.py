@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .credit_followup_engine import Action
 
@@ -11,8 +12,12 @@ class ReportCreditLetter(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        """The letters of ``docids``. ``data["letters"]`` (the engine's, or a request's options) may only name the
+        invoices, recipient, step and date of each letter, which are checked; everything that becomes an address in
+        the PDF (the QR code image) is computed here from the records: wkhtmltopdf fetches whatever it is given."""
         letters = (data or {}).get("letters") or {}
         partners = self.env["res.partner"].browse(docids)
+        partners.check_access("read")
         Move = self.env["account.move"]
         Step = self.env["credit.followup.step"]
         values = {}
@@ -20,13 +25,14 @@ class ReportCreditLetter(models.AbstractModel):
         for partner in partners:
             letter = letters.get(str(partner.id))
             if letter:
-                moves = Move.browse(letter["move_ids"])
-                recipient = self.env["res.partner"].browse(letter["recipient_id"])
+                moves, recipient, step, date = self._credit_letter_records(partner, letter)
                 # the step's name and letter text in the debtor's language, like the rest of the letter
-                lang = letter.get("lang") or recipient.lang or partner.lang
-                step = Step.with_context(lang=lang).browse(letter["step_id"])
-                date = fields.Date.to_date(letter["date"])
-                portal = letter.get("portal")
+                lang = letter.get("lang") if isinstance(letter.get("lang"), str) else None
+                lang = lang or recipient.lang or partner.lang
+                step = step.with_context(lang=lang)
+                # the portal's short URL, code and QR image are made here, never taken from the data: they end up
+                # in an img src, which wkhtmltopdf would fetch
+                portal = partner.commercial_partner_id._credit_portal_letter() if step.include_payment_link else False
             else:  # printed from the partner form: the overdue invoices, no step
                 moves = Move.search(partner._credit_open_invoice_domain(), order="invoice_date_due")
                 step, recipient, date = Step, partner, self.env.company._credit_today()
@@ -66,3 +72,31 @@ class ReportCreditLetter(models.AbstractModel):
             "docs": partners,
             "letters": values,
         }
+
+    @api.model
+    def _credit_letter_records(self, partner, letter):
+        """The records a letter's data names, checked: readable by the user, the invoices the debtor's, the recipient
+        one of its contacts. Anything else is refused (the data may come from a request's options)."""
+        if not isinstance(letter, dict):
+            raise UserError(self.env._("Invalid letter data."))
+        try:
+            move_ids = [int(move_id) for move_id in letter.get("move_ids") or []]
+            recipient_id = int(letter.get("recipient_id") or partner.id)
+            step_id = int(letter.get("step_id") or 0)
+            date = fields.Date.to_date(letter.get("date")) or self.env.company._credit_today()
+        except (TypeError, ValueError):
+            raise UserError(self.env._("Invalid letter data.")) from None
+        moves = self.env["account.move"].browse(move_ids)
+        recipient = self.env["res.partner"].browse(recipient_id)
+        step = self.env["credit.followup.step"].browse(step_id)
+        records = [moves, recipient, step]
+        if any(len(record.exists()) != len(record) for record in records):
+            raise UserError(self.env._("Invalid letter data."))
+        for record in records:
+            record.check_access("read")
+        commercial = partner.commercial_partner_id
+        if moves.filtered(lambda m: m.commercial_partner_id != commercial) or (
+            recipient.commercial_partner_id != commercial
+        ):
+            raise UserError(self.env._("A letter lists invoices of its debtor and goes to one of its contacts."))
+        return moves, recipient, step, date

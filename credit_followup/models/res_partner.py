@@ -2,6 +2,18 @@ from odoo import api, fields, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .account_move import credit_check_manager_write
+
+# A debtor's follow-up settings: written directly only by credit managers; code paths (segmentation, the setup
+# wizard, demo data) write them as superuser. Issue 12's exclusion fields are named here ahead of time.
+CREDIT_MANAGER_PARTNER_FIELDS = {
+    "credit_followup_profile_id",
+    "credit_followup_responsible_id",
+    "credit_no_followup",
+    "credit_no_followup_reason",
+    "credit_no_followup_until",
+}
+
 FOLLOWUP_STATUS = [
     ("none", "Nothing due"),
     ("waiting", "Not overdue yet"),
@@ -407,7 +419,16 @@ class ResPartner(models.Model):
             company
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        credit_check_manager_write(
+            self,
+            {name for vals in vals_list for name in CREDIT_MANAGER_PARTNER_FIELDS & set(vals) if vals[name]},
+        )
+        return super().create(vals_list)
+
     def write(self, vals):
+        credit_check_manager_write(self, CREDIT_MANAGER_PARTNER_FIELDS & set(vals))
         if (
             vals
             and set(vals) <= NO_FOLLOWUP_FIELDS

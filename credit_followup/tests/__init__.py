@@ -8,3 +8,4 @@ from . import test_reporting
 from . import test_costs_interest
 from . import test_reliability
 from . import test_amounts
+from . import test_security

@@ -26,6 +26,7 @@ class CreditFollowupPause(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        self.move_ids._credit_check_manager()
         moves = self.move_ids.filtered(lambda m: m.credit_followup_state in ("active", "paused", "excluded"))
         if not moves:
             raise UserError(self.env._("None of these invoices is in follow-up (paid, at an agency or not posted)."))

@@ -1,0 +1,189 @@
+"""Issue 11, tried as an attacker would (credit_followup): the user does the thing, is refused, nothing changed."""
+
+import http.server
+import json
+import threading
+from datetime import timedelta
+from urllib.parse import quote
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+
+from .common import CreditFollowupCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupSettingsAreTheManagers(CreditFollowupCommon):
+    """Point 5: a debtor's and an invoice's follow-up settings are written by credit managers only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        common = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
+        cls.accountant = new_test_user(
+            cls.env,
+            login="acc_anna",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
+            **common,
+        )
+        cls.contact_editor = new_test_user(
+            cls.env, login="contacts_ed", groups="base.group_user,base.group_partner_manager", **common
+        )
+        cls.manager.groups_id += cls.env.ref("base.group_partner_manager")  # edits contacts, like most managers
+        cls.lenient = cls.env["credit.followup.profile"].create(
+            {"name": "Never chase", "company_id": cls.company.id, "step_ids": []}
+        )
+
+    def test_users_who_edit_contacts_cannot_change_a_debtors_followup(self):
+        partner_fields = ["credit_followup_profile_id", "credit_followup_responsible_id"]
+        before = self.debtor.read(partner_fields)[0]
+        for user in (self.accountant, self.contact_editor):
+            debtor = self.debtor.with_user(user)
+            debtor.name = "Debtor One BV"  # they may edit the contact itself
+            for vals in (
+                {"credit_followup_profile_id": self.lenient.id},
+                {"credit_followup_profile_id": False},
+                {"credit_followup_responsible_id": user.id},
+            ):
+                with self.subTest(user=user.login, vals=vals), self.assertRaises(AccessError):
+                    debtor.write(vals)
+            with self.subTest(user=user.login, create=True), self.assertRaises(AccessError):
+                self.env["res.partner"].with_user(user).create(
+                    {"name": "New debtor", "is_company": True, "credit_followup_profile_id": self.lenient.id}
+                )
+        self.debtor.invalidate_recordset()
+        self.assertEqual(self.debtor.read(partner_fields)[0], before)
+        # the credit manager may, and code paths (segmentation, setup) write as superuser
+        self.debtor.with_user(self.manager).credit_followup_profile_id = self.lenient
+        self.assertEqual(self.debtor.with_company(self.company).credit_followup_profile_id, self.lenient)
+        self.debtor.with_user(self.accountant).sudo().credit_followup_profile_id = self.profile
+        self.assertEqual(self.debtor.with_company(self.company).credit_followup_profile_id, self.profile)
+
+    def test_users_who_edit_invoices_cannot_pause_or_exclude_them(self):
+        move = self._invoice(self.debtor, 10)
+        move_fields = ["credit_followup_state", "credit_pause_reason", "credit_pause_until", "credit_followup_note"]
+        before = move.read(move_fields)[0]
+        as_accountant = move.with_user(self.accountant)
+        as_accountant.ref = "PO 4711"  # the invoice itself they may edit
+        for vals in (
+            {"credit_followup_state": "excluded"},
+            {"credit_followup_state": "paused", "credit_pause_reason": "manual"},
+            {"credit_pause_until": self.today + timedelta(days=3650)},
+            {"credit_followup_note": "leave them alone"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                as_accountant.write(vals)
+        for button in ("action_credit_pause", "action_credit_resume"):
+            with self.subTest(button=button), self.assertRaises(AccessError):
+                getattr(as_accountant, button)()
+        with self.assertRaises(AccessError):
+            self.env["credit.followup.pause"].with_user(self.accountant).create(
+                {"move_ids": [Command.set(move.ids)], "mode": "exclude", "note": "never"}
+            ).action_confirm()
+        move.invalidate_recordset()
+        self.assertEqual(move.read(move_fields)[0], before)
+        self.assertEqual(move.credit_followup_state, "active")
+
+        # a promise the accountant logs still pauses the invoice: the pause is the promise's effect
+        with Form(
+            self.env["credit.followup.log.contact"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=move.ids)
+        ) as wizard:
+            wizard.outcome = "promise"
+            wizard.promise_date = fields.Date.today() + timedelta(days=5)
+            wizard.promise_amount = 10
+        wizard.record.action_confirm()
+        self.assertEqual((move.credit_followup_state, move.credit_pause_reason), ("paused", "promise"))
+        # and the credit manager pauses and resumes with the buttons
+        self.env["credit.followup.pause"].with_user(self.manager).create(
+            {"move_ids": [Command.set(move.ids)], "mode": "exclude", "note": "Court case"}
+        ).action_confirm()
+        self.assertEqual(move.credit_followup_state, "excluded")
+        move.with_user(self.manager).action_credit_resume()
+        self.assertEqual(move.credit_followup_state, "active")
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Where a forged image address points: records every request wkhtmltopdf would make."""
+
+    requests = []
+
+    def do_GET(self):
+        self.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestReportsTakeNoUrls(CreditFollowupCommon, HttpCase):
+    """Point 6: the letter's QR image and other addresses come from the records, never from the report's options."""
+
+    def setUp(self):
+        super().setUp()
+        self.server = http.server.HTTPServer(("127.0.0.1", 18117), _Recorder)
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(self.server.server_close)
+        self.addCleanup(self.server.shutdown)
+        _Recorder.requests.clear()
+
+    def _print(self, user, partner, letters, converter="pdf"):
+        self.authenticate(user.login, user.login)
+        options = json.dumps({"letters": letters})
+        return self.url_open(
+            f"/report/{converter}/credit_followup.report_credit_letter/{partner.id}?options={quote(options)}",
+            timeout=60,
+        )
+
+    def test_letter_options_cannot_point_the_pdf_engine_anywhere(self):
+        move = self._invoice(self.debtor, 10, amount=250)
+        step = self.steps["Final letter"]
+        step.include_payment_link = True
+        forged = "http://127.0.0.1:18117/internal-admin?steal=1"
+        letters = {
+            str(self.debtor.id): {
+                "move_ids": move.ids,
+                "step_id": step.id,
+                "recipient_id": self.debtor.id,
+                "date": str(self.today),
+                "qr": forged,
+            }
+        }
+        html = self._print(self.manager, self.debtor, letters, "html")
+        self.assertEqual(html.status_code, 200)
+        self.assertNotIn("18117", html.text)
+        self.assertIn(move.name, html.text)
+        self.assertIn('src="data:image/png;base64,', html.text, "the QR code is computed from the invoices")
+        pdf = self._print(self.manager, self.debtor, letters)
+        self.assertEqual(pdf.status_code, 200)
+        self.assertTrue(pdf.content.startswith(b"%PDF"))
+        self.assertEqual(_Recorder.requests, [], "wkhtmltopdf fetched nothing the request named")
+
+    def test_letter_options_naming_what_the_user_may_not_read_are_refused(self):
+        company_b = self.setup_other_company(name="Company B")["company"]
+        secret = self.env["res.partner"].create(
+            {"name": "Company B's debtor", "company_id": company_b.id, "street": "Secret 1", "city": "Utrecht"}
+        )
+        inv_b = self._invoice(secret, 10, amount=333, company=company_b)
+        own = self._invoice(self.debtor, 10)
+        attempts = {
+            "another company's invoice": {"move_ids": inv_b.ids, "recipient_id": self.debtor.id},
+            "another company's recipient": {"move_ids": own.ids, "recipient_id": secret.id},
+            "another debtor's invoice": {"move_ids": self._invoice(self.debtor2, 10).ids},
+            "nonsense": {"move_ids": ["1; DROP"]},
+        }
+        for label, letter in attempts.items():
+            with self.subTest(label):
+                response = self._print(self.manager, self.debtor, {str(self.debtor.id): letter}, "html")
+                self.assertNotEqual(response.status_code, 200)
+                self.assertNotIn("Secret 1", response.text)
+                self.assertNotIn(inv_b.name, response.text)
+        response = self._print(self.manager, secret, {}, "html")
+        self.assertNotEqual(response.status_code, 200, "a debtor the user may not read")
+        self.assertNotIn("Secret 1", response.text)
