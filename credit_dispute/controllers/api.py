@@ -34,6 +34,8 @@ API = "/credit/api/v1"
 SPEC_FILE = Path(__file__).with_name("openapi.json")
 SPEC_URI = "urn:credit-api:openapi"
 MAX_ID = 2**31 - 1  # PostgreSQL integer ids
+MAX_BODY = 64 * 1024  # bytes: read no more before parsing (the largest valid body is about 41 KB)
+HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 BEARER_RE = re.compile(r"^bearer\s+(\S+)\s*$", re.IGNORECASE)
 
 # Enumerations of the document that follow selection fields, so a module adding a channel or an
@@ -62,7 +64,16 @@ SELECTION_ENUMS = [
 class ApiError(Exception):
     """An error answered as JSON: ``{"error": code, "message": ..., "field": ...}``."""
 
-    CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 500: "server_error"}
+    CODES = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+        422: "unprocessable",
+        500: "server_error",
+    }
 
     def __init__(self, status, message, field=None):
         super().__init__(message)
@@ -139,10 +150,43 @@ def _json(data, status=200, headers=None):
     return request.make_json_response(data, status=status, headers=headers)
 
 
-def _error_response(error):
-    headers = [("WWW-Authenticate", 'Bearer realm="credit-api"')] if error.status == 401 else None
+def _error_response(error, headers=None):
+    headers = list(headers or [])
+    if error.status == 401:
+        headers.append(("WWW-Authenticate", 'Bearer realm="credit-api"'))
     body = {"error": ApiError.CODES[error.status], "message": error.message, "field": error.field}
-    return _json(body, status=error.status, headers=headers)
+    return _json(body, status=error.status, headers=headers or None)
+
+
+def _document_path(document, path):
+    """The document's path template matching ``path`` (``/disputes/12`` → ``/disputes/{dispute_id}``), or None."""
+    for template in document["paths"]:
+        pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            return template
+    return None
+
+
+def _allowed_methods(document, template):
+    """The Allow header of a documented path: its operations, HEAD with GET, and OPTIONS."""
+    methods = [method.upper() for method in HTTP_METHODS if method in document["paths"][template]]
+    if "GET" in methods:
+        methods.append("HEAD")
+    return ", ".join([*methods, "OPTIONS"])
+
+
+def _method_not_allowed(document, template):
+    allow = _allowed_methods(document, template)
+    return _error_response(
+        ApiError(405, request.env._("Method not allowed; allowed: %(methods)s.", methods=allow)), [("Allow", allow)]
+    )
+
+
+def _options(document, template):
+    """``OPTIONS``: which methods the path takes (no authentication: it tells nothing about data)."""
+    response = request.make_response("", status=204)
+    response.headers["Allow"] = _allowed_methods(document, template)
+    return response
 
 
 def _date(value):
@@ -175,7 +219,14 @@ def api_route(path, methods, write=False):
     def decorator(func):
         def wrapper(self, **kwargs):
             method = request.httprequest.method.lower()
+            template = path.replace("<int:", "{").replace(">", "}")
             try:
+                if method == "options":
+                    return _options(_spec_file(), template)
+                if method == "head":
+                    method = "get"  # the same answer without its body (werkzeug drops it)
+                if method not in _spec_file()["paths"][template]:
+                    return _method_not_allowed(_spec_file(), template)
                 self._authenticate()
                 document = openapi_document(request.env)
                 query = self._parse_query(document, path, method)
@@ -195,7 +246,8 @@ def api_route(path, methods, write=False):
                     return _error_response(ApiError(403, message.split("\n\n")[0]))
                 return _error_response(ApiError(404, request.env._("Not found.")))
             except (UserError, ValidationError) as error:
-                return _error_response(ApiError(400, error.args[0] if error.args else "Bad request"))
+                # a schema-valid request that breaks a business rule (the model refused it)
+                return _error_response(ApiError(422, error.args[0] if error.args else "Unprocessable request"))
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                 raise  # Odoo retries the whole request
             except Exception:
@@ -246,7 +298,7 @@ class CreditApi(http.Controller):
                 continue
             name, schema = parameter["name"], _resolve(document, parameter["schema"])
             raw = args.get(name)
-            if raw is None or raw == "":
+            if raw is None:  # absent; an empty value is a value, checked like any other (minLength…)
                 if "default" in schema:
                     values[name] = copy.deepcopy(schema["default"])
                 continue
@@ -260,6 +312,8 @@ class CreditApi(http.Controller):
     def _coerce(self, raw, schema, name):
         kind = schema.get("type")
         if kind == "array":
+            if raw == "":
+                return []
             return [self._coerce(part.strip(), schema.get("items", {}), name) for part in raw.split(",")]
         if kind == "integer":
             try:
@@ -276,7 +330,13 @@ class CreditApi(http.Controller):
 
     def _json_body(self, document, path, method):
         """The request body, parsed and validated against the operation's request schema."""
-        raw = request.httprequest.get_data(as_text=False)
+        httprequest = request.httprequest
+        if (httprequest.content_length or 0) > MAX_BODY:
+            raise ApiError(413, request.env._("The body is larger than %(size)s bytes.", size=MAX_BODY))
+        # bounded before parsing, also without a Content-Length (chunked)
+        raw = httprequest.stream.read(MAX_BODY + 1)
+        if len(raw) > MAX_BODY:
+            raise ApiError(413, request.env._("The body is larger than %(size)s bytes.", size=MAX_BODY))
         try:
             body = json.loads(raw or b"null", parse_constant=self._reject_constant, parse_float=self._finite_float)
         except ValueError as error:
@@ -315,7 +375,7 @@ class CreditApi(http.Controller):
     def _body_partner(self, partner_id):
         partner = self._readable("res.partner", partner_id)
         if not partner:
-            raise ApiError(400, request.env._("partner_id: no partner %(id)s", id=partner_id), "partner_id")
+            raise ApiError(422, request.env._("partner_id: no partner %(id)s", id=partner_id), "partner_id")
         return partner.commercial_partner_id
 
     def _body_invoices(self, invoice_ids, partner, open_only):
@@ -326,16 +386,16 @@ class CreditApi(http.Controller):
             field = f"invoice_ids[{index}]"
             move = self._readable("account.move", move_id)
             if not move:
-                raise ApiError(400, env._("%(field)s: no invoice %(id)s", field=field, id=move_id), field)
+                raise ApiError(422, env._("%(field)s: no invoice %(id)s", field=field, id=move_id), field)
             if move.move_type != "out_invoice" or move.state != "posted":
                 raise ApiError(
-                    400,
+                    422,
                     env._("%(field)s: %(name)s is not a posted customer invoice", field=field, name=move.name),
                     field,
                 )
             if move.commercial_partner_id != partner:
                 raise ApiError(
-                    400,
+                    422,
                     env._(
                         "%(field)s: %(name)s is not an invoice of %(partner)s",
                         field=field,
@@ -345,10 +405,10 @@ class CreditApi(http.Controller):
                     field,
                 )
             if open_only and move.payment_state not in ("not_paid", "partial"):
-                raise ApiError(400, env._("%(field)s: %(name)s is already paid", field=field, name=move.name), field)
+                raise ApiError(422, env._("%(field)s: %(name)s is already paid", field=field, name=move.name), field)
             moves |= move
         if len(moves.company_id) > 1:
-            raise ApiError(400, env._("invoice_ids: the invoices belong to different companies"), "invoice_ids")
+            raise ApiError(422, env._("invoice_ids: the invoices belong to different companies"), "invoice_ids")
         return moves
 
     def _body_category(self, code, company, field="category"):
@@ -359,7 +419,7 @@ class CreditApi(http.Controller):
         )
         if not category:
             raise ApiError(
-                400, request.env._("%(field)s: unknown issue category %(code)r", field=field, code=code), field
+                422, request.env._("%(field)s: unknown issue category %(code)r", field=field, code=code), field
             )
         return category
 
@@ -371,7 +431,7 @@ class CreditApi(http.Controller):
         shared = moves & disputed.move_ids
         if shared:
             raise ApiError(
-                400,
+                422,
                 request.env._(
                     "invoice_ids: %(names)s already has an open dispute", names=", ".join(shared.mapped("name"))
                 ),
@@ -538,7 +598,7 @@ class CreditApi(http.Controller):
         if query.get("company_id"):
             company = env.user.company_ids.filtered(lambda c: c.id == query["company_id"])
             if not company:
-                raise ApiError(400, env._("company_id: not one of your companies"), "company_id")
+                raise ApiError(422, env._("company_id: not one of your companies"), "company_id")
         partner = partner.with_company(company)
         disputes = env["credit.dispute"].with_company(company).browse()
         if disputes.has_access("read"):
@@ -663,7 +723,7 @@ class CreditApi(http.Controller):
         if outcome == "promise":
             promise_date = fields.Date.to_date(body["promise_date"])
             if promise_date < fields.Date.context_today(partner):
-                raise ApiError(400, env._("promise_date: the promised date cannot be in the past"), "promise_date")
+                raise ApiError(422, env._("promise_date: the promised date cannot be in the past"), "promise_date")
             amount = body.get("promise_amount") or sum(moves.mapped("amount_residual"))
             vals.update(promise_date=promise_date, promise_amount=amount)
         if outcome == "dispute":
@@ -693,12 +753,22 @@ class CreditApi(http.Controller):
         [f"{API}", f"{API}/<path:rest>"],
         type="http",
         auth="none",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
         csrf=False,
         save_session=False,
     )
     def not_found(self, rest=None, **kwargs):
-        """Any other path under the API: a JSON 404 (after authentication), never an HTML page."""
+        """Any other method or path under the API: 405 with ``Allow`` on a documented path (``OPTIONS`` answers
+        which methods it takes), else a JSON 404 (after authentication), never an HTML page."""
+        document = _spec_file()
+        template = _document_path(document, "/" + (rest or ""))
+        method = request.httprequest.method.lower()
+        if template:
+            if method == "options":
+                return _options(document, template)
+            if (method if method != "head" else "get") not in document["paths"][template]:
+                return _method_not_allowed(document, template)
+            # a documented operation whose path parameter is no id (e.g. /disputes/abc): not found, as any unknown id
         try:
             self._authenticate()
         except ApiError as error:

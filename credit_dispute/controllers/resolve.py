@@ -191,4 +191,11 @@ class CreditDisputeResolve(http.Controller):
         )
 
     def _render_error(self, check):
-        return self._render("credit_dispute.credit_dispute_resolve_error", check, {}, status=403)
+        # an expired, used, outdated or otherwise refused link says why, and nothing about the dispute: no company,
+        # reference or invoice numbers for whoever finds the link later (a forwarded or leaked e-mail)
+        return self._render(
+            "credit_dispute.credit_dispute_resolve_error",
+            {"error": check["error"], "user": check.get("user")},
+            {},
+            status=403,
+        )

@@ -279,13 +279,20 @@ class CreditDispute(models.Model):
             for other in others:
                 shared = other.move_ids & dispute.sudo().move_ids
                 if shared:
-                    raise ValidationError(
-                        self.env._(
+                    # the other dispute's reference only for whoever may read it (another responsible's dispute is
+                    # not this user's business); the invoices are the ones the user put on this dispute
+                    if other.with_env(self.env).sudo(False).has_access("read"):
+                        message = self.env._(
                             "Invoice %(invoices)s already has an open dispute (%(dispute)s).",
                             invoices=", ".join(shared.mapped("name")),
                             dispute=other.name,
                         )
-                    )
+                    else:
+                        message = self.env._(
+                            "Invoice %(invoices)s already has an open dispute.",
+                            invoices=", ".join(shared.mapped("name")),
+                        )
+                    raise ValidationError(message)
 
     # ------------------------------------------------------------------ create / write
     @api.model_create_multi

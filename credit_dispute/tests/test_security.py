@@ -78,6 +78,32 @@ class TestResolveLinkRenders(CreditDisputeCommon, HttpCase):
             self.dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)._credit_action_token("solved")
         )
 
+    def test_dead_links_show_no_company_reference_or_invoices(self):
+        """Point 7: whoever finds an expired, used or outdated link later learns nothing about the dispute."""
+        permit = self.dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)
+        expired = permit._credit_action_token("solved", expiry=1700000000)
+        outdated = permit._credit_action_token("reject")
+        used = permit._credit_action_token("not_solved")
+        self.env["credit.dispute.token"].create(
+            {
+                "token_hash": self.env["credit.dispute.token"]._credit_check(used)["token_hash"],
+                "dispute_id": self.dispute.id,
+                "action": "not_solved",
+                "user_id": self.resolver.id,
+            }
+        )
+        checks = [("expired", expired), ("used", used), ("outdated", outdated)]
+        for label, token in checks:
+            if label == "outdated":
+                self.dispute._credit_new_link_generation()  # reassigned or reopened: earlier links are outdated
+            with self.subTest(label):
+                self.assertEqual(self.env["credit.dispute.token"]._credit_check(token)["error"], label)
+                response = self.url_open(f"/credit/dispute/action/{token}")
+                self.assertEqual(response.status_code, 403)
+                for secret in (self.dispute.name, self.inv.name, self.company.name, self.debtor.name):
+                    self.assertNotIn(secret, response.text)
+        self.assertEqual(self.dispute.state, "new")
+
 
 @tagged("post_install", "-at_install")
 class TestResponsibleWithoutResolverRole(CreditDisputeCommon):
@@ -210,7 +236,7 @@ class TestDossierAccess(CreditDisputeCommon, HttpCase):
         self.assertIn(self.inv_a.name, response.text)
 
     def test_shared_debtor_dossier_shows_one_companys_part(self):
-        env_b = self.env(context={**self.env.context, "allowed_company_ids": [self.company_b.id]})
+        env_b = self.env(su=True, context={**self.env.context, "allowed_company_ids": [self.company_b.id]})
         debtor_b = self.debtor.with_env(env_b)
         # company B's contact line, promise, dispute and an e-mail its mailbox registered on the debtor
         contact = env_b["credit.followup.contact"].create(

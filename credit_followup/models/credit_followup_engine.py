@@ -16,6 +16,7 @@ A run works per company on commercial partners (debtors) in batches of ``BATCH_S
 """
 
 import logging
+import re
 import threading
 import time
 from collections import Counter, defaultdict
@@ -32,6 +33,16 @@ from odoo.tools import SQL, config, split_every
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+# "?access_token=…" or "&access_token=…" in a link (portal links of invoices, payment links)
+ACCESS_TOKEN_RE = re.compile(r"([?&])access_token=[^&\"'\s<>#]*(&?)")
+
+
+def _credit_strip_access_tokens(body):
+    """``body`` (HTML or text) without the access tokens of its links; a Markup stays a Markup."""
+    if not body or "access_token=" not in body:
+        return body
+    stripped = ACCESS_TOKEN_RE.sub(lambda m: m.group(1) if m.group(2) else "", str(body))
+    return Markup(stripped) if isinstance(body, Markup) else stripped
 
 
 @dataclass
@@ -137,7 +148,9 @@ class CreditFollowupEngine(models.AbstractModel):
 
     @api.model
     def preview(self, companies=None, date=None, partners=None, profiles=None):
-        """What a run on ``date`` would do, without writing anything: one dict per invoice."""
+        """What a run on ``date`` would do, without writing anything: one dict per invoice (credit managers only:
+        it lists every debtor's invoices, amounts and the contacts reminded)."""
+        self._check_credit_manager()
         date = fields.Date.to_date(date)
         companies = companies if companies is not None else self.env.companies
         lines = []
@@ -793,8 +806,13 @@ class CreditFollowupEngine(models.AbstractModel):
 
     # ------------------------------------------------------------------ chatter
     def _message_vals(self, record, body, subtype_xmlid, company, message_type="notification", **extra):
-        """Full values for a batched mail.message create (no per-record lookups)."""
+        """Full values for a batched mail.message create (no per-record lookups).
+
+        The chatter copy carries no access tokens: whoever reads the debtor's chatter (e.g. another company's users
+        on a shared debtor) must not get the payment links that open its invoices without a login. The outgoing
+        e-mail or SMS (``mail.mail``, ``sms.sms``: administrators only) keeps them."""
         author = company.partner_id
+        body = _credit_strip_access_tokens(body)
         email_from = company.email_formatted or tools.formataddr((company.name, company.email or ""))
         vals = {
             "model": record._name,

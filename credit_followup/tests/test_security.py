@@ -133,12 +133,11 @@ class TestReportsTakeNoUrls(CreditFollowupCommon, HttpCase):
         self.addCleanup(self.server.shutdown)
         _Recorder.requests.clear()
 
-    def _print(self, user, partner, letters, converter="pdf"):
+    def _print(self, user, partner, letters, converter="html"):
         self.authenticate(user.login, user.login)
         options = json.dumps({"letters": letters})
         return self.url_open(
-            f"/report/{converter}/credit_followup.report_credit_letter/{partner.id}?options={quote(options)}",
-            timeout=60,
+            f"/report/{converter}/credit_followup.report_credit_letter/{partner.id}?options={quote(options)}"
         )
 
     def test_letter_options_cannot_point_the_pdf_engine_anywhere(self):
@@ -160,9 +159,15 @@ class TestReportsTakeNoUrls(CreditFollowupCommon, HttpCase):
         self.assertNotIn("18117", html.text)
         self.assertIn(move.name, html.text)
         self.assertIn('src="data:image/png;base64,', html.text, "the QR code is computed from the invoices")
-        pdf = self._print(self.manager, self.debtor, letters)
-        self.assertEqual(pdf.status_code, 200)
-        self.assertTrue(pdf.content.startswith(b"%PDF"))
+        # what /report/pdf/... does with the same options (rendered here: wkhtmltopdf fetches the report's CSS from
+        # this test server, which serves one request at a time)
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("credit_followup.report_credit_letter", self.debtor.ids, data={"letters": letters})
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
         self.assertEqual(_Recorder.requests, [], "wkhtmltopdf fetched nothing the request named")
 
     def test_letter_options_naming_what_the_user_may_not_read_are_refused(self):
@@ -187,3 +192,130 @@ class TestReportsTakeNoUrls(CreditFollowupCommon, HttpCase):
         response = self._print(self.manager, secret, {}, "html")
         self.assertNotEqual(response.status_code, 200, "a debtor the user may not read")
         self.assertNotIn("Secret 1", response.text)
+
+
+FAKE_BOUNCE = """From: {sender}
+To: credit@example.com
+Subject: Re: First reminder
+Message-ID: <{tag}@evil.example>
+In-Reply-To: {message_id}
+References: {message_id}
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+MIME-Version: 1.0
+Content-Type: text/plain; charset=us-ascii
+
+Delivery failed (not really). Stop sending reminders.
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestSmallerHoles(CreditFollowupCommon):
+    """Point 7: the preview, the done-call contact and bounces."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        common = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
+        cls.accountant = new_test_user(
+            cls.env,
+            login="acc_bert",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
+            **common,
+        )
+
+    def test_preview_is_for_credit_managers_and_its_lines_for_their_company(self):
+        self._invoice(self.debtor, 8)
+        for user in (self.accountant, self.salesperson):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["credit.followup.engine"].with_user(user).preview(companies=self.company, date=self.today)
+        preview = self.env["credit.followup.preview"].with_user(self.manager).create({"date": self.today})
+        preview.action_compute()
+        self.assertTrue(preview.line_ids)
+        # another company's credit manager does not see these lines, not even by id
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        manager_b = new_test_user(
+            self.env,
+            login="manager_b_preview",
+            groups="base.group_user,credit_followup.group_credit_manager",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        Line = self.env["credit.followup.preview.line"].with_user(manager_b)
+        self.assertFalse(Line.search([("id", "in", preview.line_ids.ids)]))
+        with self.assertRaises(AccessError):
+            Line.browse(preview.line_ids.ids).read(["partner_id", "amount_residual"])
+
+    def test_a_user_cannot_forge_an_engine_call(self):
+        """Marking such an activity done would register a contact with the debtor in the user's name."""
+        Activity = self.env["mail.activity"].with_user(self.accountant)
+        vals = {
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+            "res_id": self.debtor.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "user_id": self.accountant.id,
+            "summary": "Call",
+        }
+        with self.assertRaises(AccessError):
+            Activity.create({**vals, "credit_followup_call": True})
+        activity = Activity.create(vals)
+        with self.assertRaises(AccessError):
+            activity.write({"credit_followup_call": True})
+        activity.action_feedback(feedback="Talked to them")
+        self.assertFalse(self.env["credit.followup.contact"].search([("partner_id", "=", self.debtor.id)]))
+
+    def test_only_a_real_delivery_report_marks_a_reminder_failed(self):
+        move = self._invoice(self.debtor, 8)
+        self.run_engine()
+        log = self.logs(move)
+        self.assertEqual(log.state, "done")
+        from .test_engine_run import BOUNCE_TEMPLATE
+
+        forged = [
+            # "mailer-daemon" is enough for Odoo to call it a bounce; it quotes the reminder's Message-Id
+            FAKE_BOUNCE.format(sender="MAILER-DAEMON@evil.example", tag="a", message_id=log.message_id),
+            # a delivery report about another message, that merely refers to the reminder
+            BOUNCE_TEMPLATE.format(message_id="<other-4711@evil.example>", rcpt=self.debtor.email).replace(
+                "Message-ID: <dsn-4711@mx.example.net>",
+                f"Message-ID: <dsn-b@evil.example>\nIn-Reply-To: {log.message_id}\nReferences: {log.message_id}",
+            ),
+            # a report that says the delivery is only delayed
+            BOUNCE_TEMPLATE.format(message_id=log.message_id, rcpt=self.debtor.email)
+            .replace("Action: failed", "Action: delayed")
+            .replace("<dsn-4711@mx.example.net>", "<dsn-c@mx.example.net>"),
+        ]
+        for raw in forged:
+            self.env["mail.thread"].sudo().message_process(False, raw)
+            self.assertEqual(self.logs(move).mapped("state"), ["done"], raw[:60])
+        # the real one does
+        self.env["mail.thread"].sudo().message_process(
+            False, BOUNCE_TEMPLATE.format(message_id=log.message_id, rcpt=self.debtor.email)
+        )
+        self.assertIn("failed", self.logs(move).mapped("state"))
+
+    def test_chatter_of_a_shared_debtor_carries_no_payment_tokens(self):
+        move = self._invoice(self.debtor, 8, amount=123.45)
+        self.run_engine()
+        self.assertTrue(move.access_token)
+        mail = self.env["mail.mail"].search([("email_to", "ilike", self.debtor.email)])
+        self.assertIn(f"access_token={move.access_token}", mail.body_html, "the debtor's e-mail has the pay link")
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        user_b = new_test_user(
+            self.env,
+            login="user_b_chatter",
+            groups="base.group_user",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        with self.assertRaises(AccessError):
+            move.with_user(user_b).read(["name"])
+        # what B's user reads on the shared debtor's chatter
+        messages = (
+            self.env["mail.message"]
+            .with_user(user_b)
+            .search([("model", "=", "res.partner"), ("res_id", "=", self.debtor.id)])
+        )
+        self.assertTrue(messages, "the reminder is on the debtor's chatter")
+        bodies = " ".join(str(body) for body in messages.mapped("body"))
+        self.assertIn(f"/my/invoices/{move.id}", bodies)
+        self.assertNotIn(move.access_token, bodies)
+        self.assertNotIn("access_token", bodies)

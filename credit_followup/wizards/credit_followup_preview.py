@@ -67,6 +67,7 @@ class CreditFollowupPreviewLine(models.TransientModel):
     _order = "partner_id, move_id"
 
     preview_id = fields.Many2one("credit.followup.preview", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="preview_id.company_id", store=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Debtor", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     step_id = fields.Many2one("credit.followup.step", readonly=True)
