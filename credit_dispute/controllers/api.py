@@ -205,6 +205,12 @@ def _named(record):
     return {"id": record.id, "name": record.display_name or ""} if record else None
 
 
+def _text_html(text):
+    """A plain-text body field as HTML; NUL characters, which PostgreSQL text cannot hold, are dropped."""
+    text = (text or "").replace("\x00", "")
+    return plaintext2html(text) if text.strip() else False
+
+
 def _plain(html):
     return html2plaintext(html) if html else None
 
@@ -333,8 +339,9 @@ class CreditApi(http.Controller):
         httprequest = request.httprequest
         if (httprequest.content_length or 0) > MAX_BODY:
             raise ApiError(413, request.env._("The body is larger than %(size)s bytes.", size=MAX_BODY))
-        # bounded before parsing, also without a Content-Length (chunked)
-        raw = httprequest.stream.read(MAX_BODY + 1)
+        # bounded before parsing, also without a Content-Length (chunked): Odoo's request wrapper offers only
+        # get_data(), which reads everything, so the body is read from werkzeug's own request, at most this much
+        raw = httprequest._HTTPRequest__wrapped.stream.read(MAX_BODY + 1)
         if len(raw) > MAX_BODY:
             raise ApiError(413, request.env._("The body is larger than %(size)s bytes.", size=MAX_BODY))
         try:
@@ -414,9 +421,9 @@ class CreditApi(http.Controller):
     def _body_category(self, code, company, field="category"):
         if not code:
             return request.env["credit.issue.category"]
-        category = request.env["credit.issue.category"].search(
-            [("code", "=", code), ("company_id", "=", company.id)], limit=1
-        )
+        category = request.env["credit.issue.category"]
+        if "\x00" not in code:  # no code holds a NUL character (PostgreSQL text cannot)
+            category = category.search([("code", "=", code), ("company_id", "=", company.id)], limit=1)
         if not category:
             raise ApiError(
                 422, request.env._("%(field)s: unknown issue category %(code)r", field=field, code=code), field
@@ -646,9 +653,13 @@ class CreditApi(http.Controller):
     def dispute_list(self, document, query):
         domain = [("state", "in", query["state"])]
         if query.get("partner_id"):
-            domain.append(("partner_id", "parent_of", query["partner_id"]))
-        if query.get("category"):
-            domain.append(("category_id.code", "=", query["category"]))
+            partner = self._readable("res.partner", query["partner_id"])
+            # an unknown or unreadable debtor has no disputes for this user: an empty page, as for any other
+            domain.append(("partner_id", "parent_of", partner.id) if partner else ("id", "=", 0))
+        if "category" in query:
+            # no category code holds a NUL character (PostgreSQL text cannot): nothing matches
+            category = query["category"]
+            domain.append(("category_id.code", "=", category) if "\x00" not in category else ("id", "=", 0))
         if "overdue" in query:
             past_deadline = [
                 ("state", "in", OPEN_STATES),
@@ -696,7 +707,7 @@ class CreditApi(http.Controller):
                         "move_ids": [(6, 0, moves.ids)],
                         "category_id": category.id,
                         "channel": body.get("channel", "other"),
-                        "description": plaintext2html(body["description"]) if body.get("description") else False,
+                        "description": _text_html(body.get("description")),
                     }
                 )
             )
@@ -718,7 +729,7 @@ class CreditApi(http.Controller):
             "channel": body["channel"],
             "direction": body.get("direction", "out"),
             "outcome": outcome,
-            "note": plaintext2html(body["note"]) if body.get("note") else False,
+            "note": _text_html(body.get("note")),
         }
         if outcome == "promise":
             promise_date = fields.Date.to_date(body["promise_date"])

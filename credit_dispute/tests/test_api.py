@@ -1,6 +1,10 @@
 import json
 import re
+import shutil
+import subprocess
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
@@ -8,6 +12,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from odoo import Command, fields
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import CreditDisputeCommon
@@ -138,9 +143,10 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
         self.env.invalidate_all()  # the request wrote through the same cursor
         return data, response
 
-    def assertBadRequest(self, method, path, body=None, field=None, raw=None, params=None, key=None):
-        data, _response = self.call(method, path, key=key, body=body, raw=raw, status=400, params=params)
-        self.assertEqual(data["error"], "bad_request")
+    def assertBadRequest(self, method, path, body=None, field=None, raw=None, params=None, key=None, status=400):
+        """400: the request does not match the document; 422: it does, but breaks a business rule."""
+        data, _response = self.call(method, path, key=key, body=body, raw=raw, status=status, params=params)
+        self.assertEqual(data["error"], "bad_request" if status == 400 else "unprocessable")
         self.assertEqual(data["field"], field, data)
         if field:
             self.assertIn(field, data["message"])
@@ -316,6 +322,7 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
             {"partner_id": self.debtor.id, "invoice_ids": [self.inv3.id]},
             "invoice_ids[0]",
             key=key,
+            status=422,
         )
         data, _response = self.call(
             "post",
@@ -454,7 +461,11 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
         self.call("get", f"/partners/{self.partner_b.id}/summary", status=404)
         self.call("get", "/partners/999999999/summary", status=404)
         self.assertBadRequest(
-            "get", f"/partners/{self.debtor.id}/summary", params={"company_id": self.company_b.id}, field="company_id"
+            "get",
+            f"/partners/{self.debtor.id}/summary",
+            params={"company_id": self.company_b.id},
+            field="company_id",
+            status=422,
         )
         data, _response = self.call(
             "get",
@@ -519,7 +530,7 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
 
         for params, field in [
             ({"state": "open"}, "state"),
-            ({"state": ""}, None),  # empty: the default
+            ({"state": ""}, "state"),  # empty: an empty list, which the document refuses (minItems)
             ({"overdue": "maybe"}, "overdue"),
             ({"partner_id": "abc"}, "partner_id"),
             ({"partner_id": 0}, "partner_id"),
@@ -571,7 +582,7 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
         history, _response = self.call("get", f"/invoices/{self.inv1.id}/history")
         self.assertIn(dispute.name, history["items"][0]["body_text"])
         # a second dispute on the same invoice is refused, naming the field
-        self.assertBadRequest("post", "/disputes", {**body, "invoice_ids": [self.inv2.id]}, "invoice_ids")
+        self.assertBadRequest("post", "/disputes", {**body, "invoice_ids": [self.inv2.id]}, "invoice_ids", status=422)
         # without a category: to qualify, channel defaults to other
         data, _response = self.call(
             "post", "/disputes", body={"partner_id": self.debtor.id, "invoice_ids": [self.inv3.id]}, status=201
@@ -608,12 +619,26 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
             ({**good, "description": ["a"]}, "description"),
             ({**good, "colour": "red"}, "colour"),
         ]
+        # schema-valid bodies that break a business rule: 422
+        business = [
+            {**good, "partner_id": 999999999},
+            {**good, "partner_id": self.partner_b.id},
+            {**good, "invoice_ids": [999999999]},
+            {**good, "invoice_ids": [self.inv1.id, self.inv_b.id]},
+            {**good, "invoice_ids": [self.inv_debtor2.id]},
+            {**good, "invoice_ids": [self.inv_paid.id]},
+            {**good, "category": "NOPE"},
+        ]
         for body, field in cases:
             with self.subTest(body=body):
-                self.assertBadRequest("post", "/disputes", body, field)
+                self.assertBadRequest("post", "/disputes", body, field, status=422 if body in business else 400)
         # an invoice of company B reads as unknown: same message as an id that does not exist
-        unknown = self.assertBadRequest("post", "/disputes", {**good, "invoice_ids": [999999999]}, "invoice_ids[0]")
-        other = self.assertBadRequest("post", "/disputes", {**good, "invoice_ids": [self.inv_b.id]}, "invoice_ids[0]")
+        unknown = self.assertBadRequest(
+            "post", "/disputes", {**good, "invoice_ids": [999999999]}, "invoice_ids[0]", status=422
+        )
+        other = self.assertBadRequest(
+            "post", "/disputes", {**good, "invoice_ids": [self.inv_b.id]}, "invoice_ids[0]", status=422
+        )
         self.assertEqual(
             unknown["message"].replace("999999999", "X"), other["message"].replace(str(self.inv_b.id), "X")
         )
@@ -732,9 +757,15 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
             ({**good, "outcome": "dispute", "invoice_ids": []}, "invoice_ids"),
             ({**good, "note": 42}, "note"),
         ]
+        business = [  # schema-valid, but a rule of the business refuses them: 422
+            {**good, "promise_date": str(fields.Date.today() - timedelta(days=1))},
+            {**good, "invoice_ids": [self.inv_paid.id]},
+            {**good, "invoice_ids": [self.inv_debtor2.id]},
+            {**good, "outcome": "dispute", "category": "NOPE"},
+        ]
         for body, field in cases:
             with self.subTest(body=body):
-                self.assertBadRequest("post", "/contacts", body, field)
+                self.assertBadRequest("post", "/contacts", body, field, status=422 if body in business else 400)
         self.assertBadRequest("post", "/contacts", raw="not json", field=None)
         self.assertEqual(Contact.search_count([]), before, "nothing was created")
         self.assertFalse(self.env["credit.followup.promise"].search([("move_ids", "in", self.inv1.ids)]))
@@ -742,4 +773,92 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
     def test_unknown_endpoint(self):
         data, _response = self.call("get", "/nothing-here", status=404)
         self.assertEqual(data["error"], "not_found")
-        self.call("post", "/invoices/1", body={}, status=404)
+        _data, response = self.call("post", "/invoices/1", body={}, status=405)
+        self.assertEqual(response.headers["Allow"], "GET, HEAD, OPTIONS")
+
+    # ------------------------------------------------------------------ issue 11: bounds, methods, statuses, a fuzzer
+    def test_bodies_are_bounded_before_they_are_parsed(self):
+        before = self.env["credit.dispute"].search_count([])
+        huge = json.dumps({"partner_id": self.debtor.id, "invoice_ids": [self.inv1.id], "description": "x" * 200000})
+        data, _response = self.call("post", "/disputes", raw=huge, status=413)
+        self.assertEqual(data["error"], "payload_too_large")
+        too_many = {"partner_id": self.debtor.id, "invoice_ids": list(range(1, 102))}
+        self.assertBadRequest("post", "/disputes", too_many, "invoice_ids")
+        self.assertBadRequest(
+            "post", "/disputes", {**too_many, "invoice_ids": [self.inv1.id], "category": "C" * 65}, "category"
+        )
+        self.assertBadRequest("get", "/disputes", params={"category": "C" * 65}, field="category")
+        self.assertEqual(self.env["credit.dispute"].search_count([]), before)
+
+    def test_no_answer_names_a_dispute_the_user_may_not_read(self):
+        """A resolver who reads invoices but only their own disputes learns nothing of another's dispute."""
+        others = self._dispute(self.inv2, "OTHER", user_id=self.manager.id)
+        self.resolver.groups_id |= self.env.ref("account.group_account_readonly")
+        with self.assertRaises(ValidationError) as refused:
+            self.env["credit.dispute"].with_user(self.resolver).create(
+                {"partner_id": self.debtor.id, "move_ids": [Command.set(self.inv2.ids)]}
+            )
+        self.assertIn(self.inv2.name, str(refused.exception), "the invoice the user chose is named")
+        self.assertNotIn(others.name, str(refused.exception))
+        # the credit manager, who reads it, is told which one
+        with self.assertRaises(ValidationError) as refused:
+            self.env["credit.dispute"].with_user(self.manager).create(
+                {"partner_id": self.debtor.id, "move_ids": [Command.set(self.inv2.ids)]}
+            )
+        self.assertIn(others.name, str(refused.exception))
+
+    def test_methods_empty_values_and_business_rules(self):
+        for path in ("/disputes", "/disputes/1", "/invoices/1", "/invoices/1/history", "/partners/1/summary"):
+            with self.subTest(path=path):
+                response = self.opener.request("OPTIONS", self.base_url() + API + path, timeout=30)
+                self.assertIn(response.status_code, (200, 204))
+                self.assertIn("OPTIONS", response.headers["Allow"])
+                for method in ("PUT", "PATCH", "DELETE"):
+                    response = self.opener.request(
+                        method, self.base_url() + API + path, headers={"Authorization": f"Bearer {self.key}"}
+                    )
+                    self.assertEqual(response.status_code, 405, f"{method} {path}")
+                    self.assertTrue(response.headers["Allow"])
+                    self.assertNotIn(method, response.headers["Allow"])
+        self.assertBadRequest("get", "/disputes", params={"category": ""}, field="category")
+        self.assertBadRequest(
+            "get", f"/partners/{self.debtor.id}/summary", params={"company_id": 999999}, field="company_id", status=422
+        )
+
+    def test_schemathesis_finds_nothing(self):
+        """An OpenAPI fuzzer (schemathesis, all checks) against the running server, with a valid key."""
+        st = shutil.which("st") or shutil.which("schemathesis")
+        self.assertTrue(st, "schemathesis is a required test tool (requirements-test.txt)")
+        with tempfile.TemporaryDirectory() as tmp:
+            config = Path(tmp) / "schemathesis.toml"
+            # a request the document says is well formed may still break a business rule (an invoice of another
+            # debtor, a date in the past): the document declares 422 for that, which the fuzzer then accepts
+            config.write_text(
+                '[checks.positive_data_acceptance]\nexpected-statuses = ["2xx", "401", "403", "404", "422"]\n'
+            )
+            cmd = [
+                st,
+                "--config-file",
+                str(config),
+                "run",
+                f"{self.base_url()}{API}/openapi.json",
+                "--checks",
+                "all",
+                "-H",
+                f"Authorization: Bearer {self.key}",
+                "--max-examples",
+                "25",
+                "--seed",
+                "4711",
+                "--workers",
+                "1",
+                "--request-timeout",
+                "60",
+                "--generation-database",
+                "none",
+                "--no-color",
+            ]
+            result = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp, timeout=1200, check=False)
+        output = result.stdout + result.stderr
+        self.assertEqual(result.returncode, 0, output[-8000:])
+        self.assertNotIn("FAILURES", output)
