@@ -449,6 +449,7 @@ def check_test_tools():
         ("polib", "polib"),
         ("jsonschema", "jsonschema"),
         ("openapi_spec_validator", "openapi-spec-validator"),
+        ("schemathesis", "schemathesis"),
     )
     for mod, pkg in tools:
         if subprocess.run([odoo_python(), "-c", f"import {mod}"], capture_output=True, check=False).returncode:

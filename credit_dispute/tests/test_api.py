@@ -2,6 +2,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -827,7 +828,8 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
 
     def test_schemathesis_finds_nothing(self):
         """An OpenAPI fuzzer (schemathesis, all checks) against the running server, with a valid key."""
-        st = shutil.which("st") or shutil.which("schemathesis")
+        beside_python = Path(sys.executable).with_name("st")
+        st = str(beside_python) if beside_python.exists() else shutil.which("st")
         self.assertTrue(st, "schemathesis is a required test tool (requirements-test.txt)")
         with tempfile.TemporaryDirectory() as tmp:
             config = Path(tmp) / "schemathesis.toml"
