@@ -84,7 +84,7 @@ class TestResolveLinkRenders(CreditDisputeCommon, HttpCase):
         expired = permit._credit_action_token("solved", expiry=1700000000)
         outdated = permit._credit_action_token("reject")
         used = permit._credit_action_token("not_solved")
-        self.env["credit.dispute.token"].create(
+        self.env["credit.dispute.token"].sudo().create(  # the link was used
             {
                 "token_hash": self.env["credit.dispute.token"]._credit_check(used)["token_hash"],
                 "dispute_id": self.dispute.id,
@@ -285,7 +285,8 @@ class TestDossierAccess(CreditDisputeCommon, HttpCase):
         dossier = values["dossiers"][0]
         text = repr(dossier)
         self.assertIn("OWN-A-DISPUTE", text)
-        for secret in ("SECRET-B-CALL", "SECRET-B-PROMISE", "SECRET-B-DISPUTE", "SECRET-B-EMAIL", self.inv_b.name):
+        # (company B's invoice numbers follow B's own sequence: its amount tells it apart)
+        for secret in ("SECRET-B-CALL", "SECRET-B-PROMISE", "SECRET-B-DISPUTE", "SECRET-B-EMAIL", "900.00"):
             self.assertNotIn(secret, text)
         self.assertEqual(len(dossier["promises"]), 0)
         self.assertEqual([d["invoices"] for d in dossier["disputes"]], [self.inv_a.name])

@@ -142,6 +142,8 @@ class TestReportsTakeNoUrls(CreditFollowupCommon, HttpCase):
 
     def test_letter_options_cannot_point_the_pdf_engine_anywhere(self):
         move = self._invoice(self.debtor, 10, amount=250)
+        # the letter's amounts give the invoice a portal token; /report routes are read-only (Odoo would retry)
+        move._portal_ensure_token()
         step = self.steps["Final letter"]
         step.include_payment_link = True
         forged = "http://127.0.0.1:18117/internal-admin?steal=1"
