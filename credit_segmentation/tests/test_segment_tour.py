@@ -82,6 +82,7 @@ class TestSegmentTour(HttpCase):
         )
         move.action_post()
         self.assertEqual(debtor.with_company(company).credit_segment_id, rest)
+        Segment.sudo().assign(companies=company)  # the other debtors (demo data) into the tour's segments too
         self.start_tour("/odoo", "credit_segmentation_tour", login="admin")
         debtor.invalidate_recordset()
         self.assertEqual(debtor.with_company(company).credit_segment_id, rest, "the simulation moved nobody")
