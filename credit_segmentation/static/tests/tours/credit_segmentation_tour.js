@@ -32,8 +32,8 @@ registry.category("web_tour.tours").add("credit_segmentation_tour", {
             run: "click",
         },
         {
-            content: "The debtor would move from the default segment",
-            trigger: ".modal .o_field_widget[name='line_ids'] .o_data_row:contains('Tour rest'):contains('1')",
+            content: "The debtors would move from the default segment to this one",
+            trigger: ".modal .o_field_widget[name='line_ids'] .o_data_row:contains('Tour rest'):contains('Tour risky')",
         },
         {
             content: "Close without saving anything",
