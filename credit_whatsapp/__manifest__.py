@@ -24,5 +24,6 @@
         "views/menus.xml",
     ],
     "demo": ["demo/credit_whatsapp_demo.xml"],
+    "uninstall_hook": "_credit_whatsapp_uninstall",
     "installable": True,
 }

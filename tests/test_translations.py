@@ -9,7 +9,14 @@ import polib
 import pytest
 from conftest import ROOT, OdooDB, _env
 
-TRANSLATED = ["credit_followup", "credit_dispute", "credit_collection_export", "credit_portal", "credit_segmentation"]
+TRANSLATED = [
+    "credit_followup",
+    "credit_dispute",
+    "credit_collection_export",
+    "credit_portal",
+    "credit_segmentation",
+    "credit_whatsapp",
+]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\{.*?\}\}")
 
 
