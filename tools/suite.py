@@ -551,12 +551,14 @@ BENCH_SCRIPTS = {
     "collection": "bench_collection.py",
     "portal": "bench_portal.py",
     "segmentation": "bench_segmentation.py",
+    "whatsapp": "bench_whatsapp.py",
 }
 
 
 def cmd_bench(args):
     """Every benchmark of BENCH_SCRIPTS (engine tools/bench.py gets the extra arguments; dispute, collection, portal,
-    segmentation) on one throw-away database; ``--only <kind>`` passes the extra arguments to that script instead."""
+    segmentation, whatsapp) on one throw-away database; ``--only <kind>`` passes the extra arguments to that script
+    instead."""
     odoo_dir = ensure_odoo()
     pg = ensure_pg()
     conf = write_config(odoo_dir, pg, "odoo-bench.conf")
@@ -568,7 +570,7 @@ def cmd_bench(args):
             "-d",
             db,
             "-i",
-            "credit_followup,credit_dispute,credit_collection_export,credit_portal,credit_segmentation",
+            "credit_followup,credit_dispute,credit_collection_export,credit_portal,credit_segmentation,credit_whatsapp",
             "--stop-after-init",
             "--without-demo=all",
         ),

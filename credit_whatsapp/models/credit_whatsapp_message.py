@@ -285,9 +285,14 @@ class CreditWhatsappMessage(models.Model):
             to_triage = self.browse()
             for message in messages:
                 contact, method = message._pick_contact(candidates, with_open)
-                if contact:
-                    message.with_company(company)._register_match(contact, method)
-                else:
+                if not contact:
+                    to_triage |= message
+                    continue
+                try:
+                    with self.env.cr.savepoint():
+                        message.with_company(company)._register_match(contact, method)
+                except Exception:  # one message that cannot be registered must not block the queue: a person looks
+                    _logger.exception("WhatsApp message %s could not be registered on %s", message.id, contact.id)
                     to_triage |= message
             if to_triage:
                 to_triage.write({"match_state": "triage"})
