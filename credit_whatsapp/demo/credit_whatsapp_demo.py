@@ -47,7 +47,12 @@ class CreditWhatsappDemo(models.AbstractModel):
         company = self.env.ref("credit_followup.demo_company", raise_if_not_found=False)
         if not company or self.env.ref(XMLID_PREFIX + "account", raise_if_not_found=False):
             return False
-        demo = self.with_company(company).with_context(mail_create_nosubscribe=True, tracking_disable=True)
+        # chatter lines in the language of the demo company's users; the module's translations are loaded after
+        # its demo data: load them now
+        lang = self.env.ref("base.user_admin").lang or self.env.lang
+        if lang != "en_US":
+            self.env["ir.module.module"]._get("credit_whatsapp")._update_translations([lang])
+        demo = self.with_company(company).with_context(mail_create_nosubscribe=True, tracking_disable=True, lang=lang)
         account = demo._demo_account(company)
         demo._demo_step(company, account)
         demo._demo_conversations(company, account)
@@ -154,8 +159,8 @@ class CreditWhatsappDemo(models.AbstractModel):
         visser, _sent = reminder("visser", 3, "read", date_read=now - timedelta(days=2, hours=20))
         # Fatima El Amrani: delivered this morning, no answer yet
         reminder("elamrani", 0, "delivered", date_delivered=now - timedelta(hours=2))
-        # Emre Yılmaz is not on WhatsApp: Meta answered 131026
-        _yilmaz, failed = reminder("yilmaz", 1, "failed", error_code=131026, error_message="Message undeliverable")
+        # Kees Hendriks is not on WhatsApp (any more): Meta answered 131026
+        _hendriks, failed = reminder("hendriks", 1, "failed", error_code=131026, error_message="Message undeliverable")
         if failed:
             failed.failure_pending = True
             failed._handle_failures()

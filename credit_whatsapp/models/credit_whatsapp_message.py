@@ -290,7 +290,10 @@ class CreditWhatsappMessage(models.Model):
                     continue
                 try:
                     with self.env.cr.savepoint():
-                        message.with_company(company)._register_match(contact, method)
+                        # chatter lines and the dispute in the company's language (the queue runs as OdooBot)
+                        message.with_company(company).with_context(
+                            lang=company.partner_id.lang or self.env.lang
+                        )._register_match(contact, method)
                 except Exception:  # one message that cannot be registered must not block the queue: a person looks
                     _logger.exception("WhatsApp message %s could not be registered on %s", message.id, contact.id)
                     to_triage |= message
