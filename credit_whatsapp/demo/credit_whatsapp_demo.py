@@ -143,7 +143,7 @@ class CreditWhatsappDemo(models.AbstractModel):
                 partner.name,
                 ", ".join(moves.mapped("name")),
                 f"€ {amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", "."),
-                f"{company.get_base_url()}/my/invoices/{moves[0].id}",
+                moves[0].get_base_url() + moves[0].get_portal_url(),
             ]
             message = Message._credit_queue(
                 account, partner, partner, "followup", template=template, params=params, moves=moves
