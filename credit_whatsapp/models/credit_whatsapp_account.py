@@ -1,4 +1,3 @@
-import json
 import logging
 
 from markupsafe import Markup
@@ -297,7 +296,3 @@ class CreditWhatsappAccount(models.Model):
                 ),
             )
         return True
-
-    @api.model
-    def _json(self, value):
-        return json.dumps(value, ensure_ascii=False)

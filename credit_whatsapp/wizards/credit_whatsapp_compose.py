@@ -1,5 +1,3 @@
-import json
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -193,6 +191,3 @@ class CreditWhatsappCompose(models.TransientModel):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
-
-    def _json(self, value):
-        return json.dumps(value)
