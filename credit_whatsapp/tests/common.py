@@ -19,6 +19,10 @@ class CreditWhatsappCommon(CreditDisputeCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["ir.module.module"]._load_module_terms(["credit_whatsapp"], ["nl_NL"], overwrite=True)
+        # reminders may go out at any hour in these tests (the quiet-hours test sets its own window)
+        cls.company.write(
+            {"credit_tz": "Europe/Amsterdam", "credit_quiet_hours_start": 0.0, "credit_quiet_hours_end": 24.0}
+        )
         cls.fake = FakeCloudApi().start()
         cls.addClassCleanup(cls.fake.stop)
         cls.account = cls.env["credit.whatsapp.account"].create(
