@@ -24,6 +24,11 @@
         "report/credit_collection_report_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "credit_collection_export/static/tests/tours/**/*",
+        ],
+    },
     "demo": ["demo/credit_collection_demo.xml"],
     "installable": True,
 }
