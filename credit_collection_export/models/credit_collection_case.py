@@ -109,7 +109,11 @@ class CreditCollectionCase(models.Model):
         """The dossier's file name on the case (credit_dispute installed), else False."""
         if not self or not self._dossier_report():
             return False
-        return f"{self.name.replace('/', '-')}-dossier.pdf"
+        return self._dossier_name_of(self.name)
+
+    @api.model
+    def _dossier_name_of(self, case_name):
+        return f"{case_name.replace('/', '-')}-dossier.pdf" if case_name else None
 
     @api.model
     def _dossier_report(self):
@@ -167,38 +171,51 @@ class CreditCollectionCase(models.Model):
         result = {}
         proven = None
         moves = moves.with_context(credit_rate_table_cache={})
-        for (partner, currency, company), group in moves.grouped(
-            lambda m: (m.commercial_partner_id, m.currency_id, m.company_id)
-        ).items():
+        Column = self.env["credit.collection.format.column"]
+        keys = [
+            Column._field_values(moves, moves._fields[name])
+            for name in ("commercial_partner_id", "currency_id", "company_id")
+        ]
+        residual = Column._field_values(moves, moves._fields["amount_residual"])
+        grouped = {}
+        for mid in moves.ids:
+            grouped.setdefault(tuple(values[mid] for values in keys), []).append(mid)
+        # browsed with the prefetch of all invoices and debtors: a field read once for all, not per debtor
+        partners = self.env["res.partner"].browse({key[0] for key in grouped})
+        Currency, Company = self.env["res.currency"], self.env["res.company"]
+        for (partner_id, currency_id, company_id), ids in grouped.items():
+            partner = partners.browse(partner_id).with_prefetch(partners._prefetch_ids)
+            currency, company = Currency.browse(currency_id), Company.browse(company_id)
+            group = moves.browse(ids).with_prefetch(moves._prefetch_ids)
             consumer = self._is_consumer(partner)
             if consumer and proven is None:
                 proven = self._notice_proven(moves, date)
-            eligible = group.filtered(lambda m, c=consumer, p=proven: not c or m.id in p)
+            eligible = [mid for mid in ids if not consumer or mid in proven]
             note = False
-            if consumer and len(eligible) < len(group):
+            if consumer and len(eligible) < len(ids):
                 note = self.env._(
                     "Consumer: no costs on invoices without a proven 14-day notice whose term has passed."
                 )
             for move in group:
                 result[move.id] = {
-                    "principal": move.amount_residual,
+                    "principal": residual[move.id],
                     "interest": self._statutory_interest(move, date),
                     "costs": 0.0,
                     "costs_note": note,
                 }
-            base = sum(eligible.mapped("amount_residual"))
+            base = sum(residual[mid] for mid in eligible)
             if base <= 0:
                 continue
             base_company = currency._convert(base, company.currency_id, company, date)
             costs = company.currency_id._convert(self._collection_costs(company, base_company), currency, company, date)
             shared = 0.0
-            for index, move in enumerate(eligible):
+            for index, mid in enumerate(eligible):
                 if index == len(eligible) - 1:
                     share = currency.round(costs - shared)
                 else:
-                    share = currency.round(costs * move.amount_residual / base)
+                    share = currency.round(costs * residual[mid] / base)
                 shared += share
-                result[move.id]["costs"] = share
+                result[mid]["costs"] = share
         return result
 
     @api.model

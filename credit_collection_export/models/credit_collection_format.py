@@ -154,12 +154,15 @@ class CreditCollectionFormat(models.Model):
         columns = self._columns()
         created = datetime.datetime.combine(date, datetime.time())
         result = {}
+        Column = self.env["credit.collection.format.column"]
+        debtor = Column._field_values(all_moves, all_moves._fields["commercial_partner_id"])
+        due = Column._path_values(all_moves, "invoice_date_due")
+        number = Column._path_values(all_moves, "name")
         for key, moves in groups.items():
-            moves = moves.sorted(
-                lambda m: (m.commercial_partner_id.id, m.invoice_date_due or m.date, m.name or "", m.id)
-            )
+            ids = sorted(moves.ids, key=lambda mid: (debtor[mid] or 0, due[mid] or date, number[mid] or "", mid))
+            moves = moves.browse(ids)
             try:
-                data = writers.write(layout, columns, [row_of[m.id] for m in moves], created=created)
+                data = writers.write(layout, columns, [row_of[mid] for mid in ids], created=created)
             except writers.FieldOverflow as exc:
                 raise UserError(
                     self.env._(

@@ -143,60 +143,97 @@ class CreditCollectionFormatColumn(models.Model):
     # ------------------------------------------------------------------ values
     @api.model
     def _export_rows(self, columns, moves, date):
-        """One list of values per invoice, in column order; every computed value is read for all invoices
-        at once."""
+        """One list of values per invoice (in the order of ``moves``), in column order. Every value is read
+        for all invoices at once: field paths hop by hop over the distinct records of each hop, computed
+        values by one grouped query each."""
         sources = set(columns.mapped("source"))
         Case = self.env["credit.collection.case"]
         claims = Case._claims(moves, date) if sources & {"interest", "costs", "claim_total"} else {}
         reminders = Case._reminders_sent(moves) if "reminders_sent" in sources else {}
         contacts = Case._last_contact_dates(moves) if "last_contact_date" in sources else {}
         disputed = Case._disputed_moves(moves) if "dispute" in sources else set()
+        paths = {}
+
+        def path(name):
+            if name not in paths:
+                paths[name] = self._path_values(moves, name)
+            return paths[name]
+
         getters = []
         for column in columns:
             source = column.source
             if source == "field":
-                getters.append(self._field_getter(column.field_path))
+                getters.append(path(column.field_path).get)
             elif source == "open_amount":
-                getters.append(lambda m: m.amount_residual)
+                getters.append(path("amount_residual").get)
             elif source == "days_overdue":
-                getters.append(lambda m: (date - m.invoice_date_due).days if m.invoice_date_due else 0)
-            elif source == "interest":
-                getters.append(lambda m: claims[m.id]["interest"])
-            elif source == "costs":
-                getters.append(lambda m: claims[m.id]["costs"])
+                due = path("invoice_date_due")
+                getters.append(lambda mid, due=due: (date - due[mid]).days if due.get(mid) else 0)
+            elif source in ("interest", "costs"):
+                getters.append(lambda mid, key=source: claims[mid][key])
             elif source == "claim_total":
-                getters.append(lambda m: claims[m.id]["principal"] + claims[m.id]["interest"] + claims[m.id]["costs"])
+                getters.append(lambda mid: claims[mid]["principal"] + claims[mid]["interest"] + claims[mid]["costs"])
             elif source == "reminders_sent":
-                getters.append(lambda m: reminders.get(m.id, 0))
+                getters.append(lambda mid: reminders.get(mid, 0))
             elif source == "last_contact_date":
-                getters.append(lambda m: contacts.get(m.id))
+                getters.append(contacts.get)
             elif source == "dispute":
-                getters.append(lambda m: m.id in disputed)
-            elif source == "dossier_name":
-                getters.append(lambda m: m.credit_collection_case_id._dossier_file_name() or None)
-            elif source == "case_reference":
-                getters.append(lambda m: m.credit_collection_case_id.name or None)
+                getters.append(lambda mid: mid in disputed)
+            elif source in ("dossier_name", "case_reference"):
+                names = path("credit_collection_case_id.name")
+                with_dossier = source == "dossier_name" and bool(Case._dossier_report())
+                getters.append(
+                    lambda mid, names=names, dossier=with_dossier, source=source: (
+                        (Case._dossier_name_of(names[mid]) if dossier else None)
+                        if source == "dossier_name"
+                        else names.get(mid)
+                    )
+                )
             else:
                 value = column.constant_value or ""
-                getters.append(lambda m, value=value: value)
-        return [[getter(move) for getter in getters] for move in moves]
+                getters.append(lambda mid, value=value: value)
+        return [[getter(mid) for getter in getters] for mid in moves.ids]
 
-    def _field_getter(self, path):
+    @api.model
+    def _path_values(self, moves, path):
+        """``{move id: value}`` of a field path from the invoices: each hop reads its field for the distinct
+        records of that hop at once (ORM fetch and cache), so 10,000 invoices of 2,000 debtors read the debtors'
+        fields 2,000 times, not 10,000. Relational leaves give their display name, selections their label,
+        empty values None (booleans stay booleans)."""
         parts = path.split(".")
-        field = self._path_field(self.env["account.move"], path)
-        labels = dict(field._description_selection(self.env)) if field.type == "selection" else {}
+        current = {mid: mid for mid in moves.ids}
+        model = moves.browse()
+        field = None
+        for index, part in enumerate(parts):
+            field = model._fields[part]
+            records = model.browse({v for v in current.values() if v})
+            values = self._field_values(records, field)
+            current = {mid: values.get(rid) if rid else None for mid, rid in current.items()}
+            if field.relational and index < len(parts) - 1:
+                model = self.env[field.comodel_name]
+        if field.relational:
+            targets = self.env[field.comodel_name].browse({v for v in current.values() if v})
+            names = {record.id: record.display_name for record in targets}
+            return {mid: names.get(rid) if rid else None for mid, rid in current.items()}
+        if field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+            return {mid: labels.get(value) if value else None for mid, value in current.items()}
+        if field.type == "boolean":
+            return {mid: bool(value) for mid, value in current.items()}
+        return {mid: None if value is False else value for mid, value in current.items()}
 
-        def getter(move):
-            record = move
-            for part in parts[:-1]:
-                record = record[part][:1]
-            value = record[parts[-1]]
-            if field.relational:
-                return value[:1].display_name or None
-            if field.type == "selection":
-                return labels.get(value) if value else None
-            if value is False and field.type != "boolean":
-                return None
-            return value
-
-        return getter
+    @api.model
+    def _field_values(self, records, field):
+        """``{id: value}`` of one field for ``records``; relational values as one id (or None)."""
+        if not records:
+            return {}
+        if field.store and not field.company_dependent and field.type not in ("one2many", "many2many", "binary"):
+            records.fetch([field.name])
+            cached = records.env.cache.get_until_miss(records, field)
+            if len(cached) == len(records):
+                if field.type == "many2one":
+                    cached = [value.id if isinstance(value, models.BaseModel) else value for value in cached]
+                return dict(zip(records._ids, cached, strict=True))
+        if field.relational:
+            return {record.id: record[field.name][:1].id or None for record in records}
+        return {record.id: record[field.name] for record in records}
