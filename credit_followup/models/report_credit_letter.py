@@ -22,10 +22,11 @@ class ReportCreditLetter(models.AbstractModel):
         Step = self.env["credit.followup.step"]
         values = {}
         actions_by_date = {}
+        named = self._credit_letter_records(partners, letters)
         for partner in partners:
             letter = letters.get(str(partner.id))
             if letter:
-                moves, recipient, step, date = self._credit_letter_records(partner, letter)
+                moves, recipient, step, date = named[partner.id]
                 # the step's name and letter text in the debtor's language, like the rest of the letter
                 lang = letter.get("lang") if isinstance(letter.get("lang"), str) else None
                 lang = lang or recipient.lang or partner.lang
@@ -74,29 +75,44 @@ class ReportCreditLetter(models.AbstractModel):
         }
 
     @api.model
-    def _credit_letter_records(self, partner, letter):
-        """The records a letter's data names, checked: readable by the user, the invoices the debtor's, the recipient
-        one of its contacts. Anything else is refused (the data may come from a request's options)."""
-        if not isinstance(letter, dict):
-            raise UserError(self.env._("Invalid letter data."))
-        try:
-            move_ids = [int(move_id) for move_id in letter.get("move_ids") or []]
-            recipient_id = int(letter.get("recipient_id") or partner.id)
-            step_id = int(letter.get("step_id") or 0)
-            date = fields.Date.to_date(letter.get("date")) or self.env.company._credit_today()
-        except (TypeError, ValueError):
-            raise UserError(self.env._("Invalid letter data.")) from None
-        moves = self.env["account.move"].browse(move_ids)
-        recipient = self.env["res.partner"].browse(recipient_id)
-        step = self.env["credit.followup.step"].browse(step_id)
-        records = [moves, recipient, step]
-        if any(len(record.exists()) != len(record) for record in records):
-            raise UserError(self.env._("Invalid letter data."))
-        for record in records:
-            record.check_access("read")
-        commercial = partner.commercial_partner_id
-        if moves.filtered(lambda m: m.commercial_partner_id != commercial) or (
-            recipient.commercial_partner_id != commercial
-        ):
-            raise UserError(self.env._("A letter lists invoices of its debtor and goes to one of its contacts."))
-        return moves, recipient, step, date
+    def _credit_letter_records(self, partners, letters):
+        """{partner id: (invoices, recipient, step, date)} that the letters' data names, checked for all letters at
+        once (a fixed number of queries): readable by the user, the invoices the debtor's, the recipient one of its
+        contacts. Anything else is refused: the data may come from a request's options."""
+        parsed = {}
+        for partner in partners:
+            letter = letters.get(str(partner.id))
+            if not letter:
+                continue
+            if not isinstance(letter, dict):
+                raise UserError(self.env._("Invalid letter data."))
+            try:
+                parsed[partner.id] = (
+                    [int(move_id) for move_id in letter.get("move_ids") or []],
+                    int(letter.get("recipient_id") or partner.id),
+                    int(letter.get("step_id") or 0),
+                    fields.Date.to_date(letter.get("date")) or self.env.company._credit_today(),
+                )
+            except (TypeError, ValueError):
+                raise UserError(self.env._("Invalid letter data.")) from None
+        moves = self.env["account.move"].browse({i for ids, _r, _s, _d in parsed.values() for i in ids})
+        recipients = self.env["res.partner"].browse({r for _i, r, _s, _d in parsed.values()})
+        steps = self.env["credit.followup.step"].browse({s for _i, _r, s, _d in parsed.values() if s})
+        for records in (moves, recipients, steps):
+            if len(records.exists()) != len(records):
+                raise UserError(self.env._("Invalid letter data."))
+            records.check_access("read")
+        moves.fetch(["commercial_partner_id"])  # for all letters at once
+        recipients.fetch(["commercial_partner_id"])
+        result = {}
+        for partner in partners.filtered(lambda p: p.id in parsed):
+            move_ids, recipient_id, step_id, date = parsed[partner.id]
+            commercial = partner.commercial_partner_id
+            letter_moves = moves.browse(move_ids)
+            recipient = recipients.browse(recipient_id)
+            if letter_moves.filtered(lambda m, c=commercial: m.commercial_partner_id != c) or (
+                recipient.commercial_partner_id != commercial
+            ):
+                raise UserError(self.env._("A letter lists invoices of its debtor and goes to one of its contacts."))
+            result[partner.id] = (letter_moves, recipient, steps.browse(step_id), date)
+        return result
