@@ -13,10 +13,12 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -405,17 +407,53 @@ def demo_problems(out):
 NO_ACCESS = re.compile(r"The models? \[?'?(credit\.[\w.]+|[^']*credit)[^\n]* has no access rules")
 
 
-def run_logged(cmd, logfile, env=None):
+STALL_SECONDS = int(os.environ.get("CREDIT_SUITE_STALL_SECONDS", "600"))
+STALLED = "[suite] STALLED: no output for {seconds} s; stack dump requested, process stopped"
+
+
+def run_logged(cmd, logfile, env=None, stall_seconds=None):
+    """Run ``cmd``, copy its output to ``logfile`` and show warnings and test results.
+
+    With ``stall_seconds``: a process that prints nothing for that long is stuck (a test waiting on itself):
+    it is asked for a stack dump (Odoo dumps every thread's stack on SIGQUIT), then stopped, and the output
+    ends with a STALLED line, so a run ends with a failure and a trace instead of hanging until CI's timeout.
+    """
     say(" ".join(cmd[2:]) + f"  (log: {logfile})")
+    last = [time.monotonic()]
+    stalled = threading.Event()
     with open(logfile, "w") as out:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+
+        def watchdog():
+            while proc.poll() is None:
+                if time.monotonic() - last[0] > stall_seconds:
+                    stalled.set()
+                    with contextlib.suppress(ProcessLookupError):
+                        proc.send_signal(signal.SIGQUIT)
+                    time.sleep(10)
+                    with contextlib.suppress(ProcessLookupError):
+                        proc.terminate()
+                    time.sleep(20)
+                    with contextlib.suppress(ProcessLookupError):
+                        proc.kill()
+                    return
+                time.sleep(5)
+
+        if stall_seconds:
+            threading.Thread(target=watchdog, daemon=True).start()
         lines = []
         for line in proc.stdout:
+            last[0] = time.monotonic()
             out.write(line)
             lines.append(line)
             if re.search(r" (ERROR|CRITICAL|WARNING) | FAIL: | ERROR: |Ran \d+ tests|tests when loading", line):
                 sys.stdout.write(line)
         proc.wait()
+        if stalled.is_set():
+            line = STALLED.format(seconds=stall_seconds) + "\n"
+            out.write(line)
+            lines.append(line)
+            sys.stdout.write(line)
     return proc.returncode, "".join(lines)
 
 
@@ -492,7 +530,11 @@ def cmd_test(args):
                 "--log-level=test",
             ),
             LOCAL / f"test-{'all' if not args.tags else os.getpid()}.log",
+            stall_seconds=STALL_SECONDS,
         )
+        if "[suite] STALLED" in out:
+            problems.append(f"the Odoo tests stalled (no output for {STALL_SECONDS} s); stacks in the log")
+            failed += 1
         match = TEST_SUMMARY.findall(out)
         if not match:
             problems.append("Odoo did not report a test summary (crash during install?)")
@@ -523,9 +565,10 @@ def cmd_test(args):
         template = template_db(pg, conf)
         env = dict(os.environ, CREDIT_SUITE_CONF=str(conf), CREDIT_SUITE_TEMPLATE=template, CREDIT_SUITE_PG=repr(pg))
         rc, out = run_logged(
-            [odoo_python(), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / "tests")],
+            [odoo_python(), "-m", "pytest", "-v", "-p", "no:cacheprovider", str(ROOT / "tests")],
             LOCAL / "pytest.log",
             env=env,
+            stall_seconds=STALL_SECONDS,
         )
         sys.stdout.write("\n".join(out.splitlines()[-15:]) + "\n")
         counts = pytest_counts(out)

@@ -6,7 +6,7 @@ import subprocess
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form, freeze_time, tagged
+from odoo.tests import Form, HttpCase, freeze_time, tagged
 
 from .common import CreditCollectionCommon
 
@@ -55,7 +55,7 @@ class TestHandOver(CreditCollectionCommon):
         self.assertEqual(mail.email_to, "claims@incasso-noord.example")
         self.assertIn(case.export_attachment_id, mail.attachment_ids)
         # credit_dispute is installed in the suite: the dossier is on the case and in the mail (a real PDF:
-        # TestDossierPdf, outside freeze_time, which would stall wkhtmltopdf's asset requests)
+        # TestDossierPdf, a browser-mode test case whose server can answer wkhtmltopdf's asset requests)
         if self.env.ref("credit_dispute.action_report_credit_dossier_move", raise_if_not_found=False):
             self.assertTrue(case.dossier_attachment_id)
             self.assertIn(case.dossier_attachment_id, mail.attachment_ids)
@@ -186,8 +186,10 @@ class TestHandOver(CreditCollectionCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDossierPdf(CreditCollectionCommon):
-    """The real dossier PDF on the case (wkhtmltopdf, checked with pdftotext); time not frozen."""
+class TestDossierPdf(CreditCollectionCommon, HttpCase):
+    """The real dossier PDF on the case (wkhtmltopdf, checked with pdftotext); time not frozen.
+
+    HttpCase: wkhtmltopdf fetches the report assets from the test server while the PDF renders."""
 
     def test_dossier_pdf_on_the_case(self):
         if not self.env.ref("credit_dispute.action_report_credit_dossier_move", raise_if_not_found=False):

@@ -18,6 +18,7 @@ class CreditReportDispute(models.Model):
     """
 
     _name = "credit.report.dispute"
+    _inherit = "credit.sql.view"
     _description = "Dispute analysis"
     _auto = False
     _order = "date_open desc, id desc"
@@ -123,11 +124,6 @@ class CreditReportDispute(models.Model):
             """,
             today=today,
         )
-
-    def _flush_search(self, domain, fields=None, order=None, seen=None):
-        # a view on disputes: pending ORM writes on them must reach the database
-        self.env["credit.dispute"].flush_model()
-        return super()._flush_search(domain, fields=fields, order=order, seen=seen)
 
     def _read_group_orderby(self, order, groupby_terms, query):
         # age buckets in age order, not in alphabetical order of their keys

@@ -1,3 +1,4 @@
+from . import credit_sql_view
 from . import mail_message_subtype
 from . import credit_followup_profile
 from . import credit_followup_step

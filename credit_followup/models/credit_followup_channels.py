@@ -546,14 +546,11 @@ class CreditFollowupEngine(models.AbstractModel):
     def _credit_report_env(self):
         """ir.actions.report for the engine's PDFs (real wkhtmltopdf renders, also in tests).
 
-        While modules install (demo data runs the engine), this server cannot answer wkhtmltopdf's
-        requests for the report's CSS: the registry is locked. The PDFs are then rendered without
-        fetching it instead of waiting forever.
+        While modules install (demo data runs the engine) this server cannot answer wkhtmltopdf's requests for
+        the report's CSS: ``ir.actions.report._get_report_url`` then renders without fetching it.
         """
-        ctx = {"force_report_rendering": True}
-        if not self.env.registry.ready:  # modules are being loaded (e.g. demo data runs the engine)
-            ctx["credit_report_offline"] = True
-        return self.env["ir.actions.report"].sudo().with_context(**ctx)  # the engine prints for debtors it processes
+        # sudo: the engine prints for the debtors it processes
+        return self.env["ir.actions.report"].sudo().with_context(force_report_rendering=True)
 
     def _render_letters(self, report_data, partner_ids):
         """All letters of a batch in one wkhtmltopdf run, split per debtor: {partner id: {"stream": …}}."""

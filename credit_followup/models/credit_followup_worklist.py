@@ -13,6 +13,7 @@ class CreditFollowupWorklist(models.Model):
     """
 
     _name = "credit.followup.worklist"
+    _inherit = "credit.sql.view"
     _description = "Follow-up worklist"
     _auto = False
     _order = "next_date, amount_overdue desc"
@@ -114,12 +115,6 @@ class CreditFollowupWorklist(models.Model):
             today_m=company_today_sql("mc"),
             not_chased=self.env["res.partner"]._credit_not_chased_sql("p", company_today_sql("c")),
         )
-
-    def _search(self, domain, offset=0, limit=None, order=None):
-        # the view reads invoices, logs and promises: pending ORM writes on them must reach the database
-        # (Odoo 18 no longer calls _flush_search: flush here, before every search, count and read_group)
-        self.env.flush_all()
-        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

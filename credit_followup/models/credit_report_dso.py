@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .res_company import company_today_sql
+
 DSO_HELP = (
     "Days sales outstanding = receivables at month end / revenue of the month × days in the month. "
     "Empty when the month has no revenue. Over several months or companies: average month-end "
@@ -17,6 +19,7 @@ class CreditReportDso(models.Model):
     """
 
     _name = "credit.report.dso"
+    _inherit = "credit.sql.view"
     _description = "Days sales outstanding"
     _auto = False
     _order = "date desc, company_id"
@@ -57,8 +60,9 @@ class CreditReportDso(models.Model):
             series AS (
                 SELECT f.company_id, s.month::date AS month
                   FROM (SELECT company_id, MIN(month) AS first_month FROM monthly GROUP BY company_id) f
+                  JOIN res_company fc ON fc.id = f.company_id
                  CROSS JOIN LATERAL generate_series(
-                       f.first_month, date_trunc('month', CURRENT_DATE), INTERVAL '1 month') AS s(month)
+                       f.first_month, date_trunc('month', %(today_f)s), INTERVAL '1 month') AS s(month)
             ),
             running AS (
                 SELECT s.company_id, s.month,
@@ -75,15 +79,11 @@ class CreditReportDso(models.Model):
                    CASE WHEN r.revenue > 0 THEN (r.receivables / r.revenue * r.days)::float8 END AS dso
               FROM running r
               JOIN res_company c ON c.id = r.company_id
-             WHERE r.month >= date_trunc('month', CURRENT_DATE) - INTERVAL '23 months'
-            """
+             WHERE r.month >= date_trunc('month', %(today_c)s) - INTERVAL '23 months'
+            """,
+            today_f=company_today_sql("fc"),
+            today_c=company_today_sql("c"),
         )
-
-    def _search(self, domain, offset=0, limit=None, order=None):
-        # a view on journal items: pending ORM writes on them must reach the database
-        # (Odoo 18 no longer calls _flush_search: flush here, before every search, count and read_group)
-        self.env.flush_all()
-        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _read_group_select(self, aggregate_spec, query):
         """Groups of months and companies: receivables are a month-end stock, DSO a ratio.

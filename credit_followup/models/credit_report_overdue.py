@@ -18,6 +18,7 @@ class CreditReportOverdue(models.Model):
     """Open customer invoices by age (a SQL view): one row per open posted customer invoice."""
 
     _name = "credit.report.overdue"
+    _inherit = "credit.sql.view"
     _description = "Overdue analysis"
     _auto = False
     _order = "days_overdue desc, id"
@@ -73,12 +74,6 @@ class CreditReportOverdue(models.Model):
             """,
             today=company_today_sql("c"),
         )
-
-    def _search(self, domain, offset=0, limit=None, order=None):
-        # a view on invoices and partners: pending ORM writes on them must reach the database
-        # (Odoo 18 no longer calls _flush_search: flush here, before every search, count and read_group)
-        self.env.flush_all()
-        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _read_group_orderby(self, order, groupby_terms, query):
         # age buckets in age order, not in alphabetical order of their keys

@@ -17,6 +17,7 @@ class CreditReportStep(models.Model):
     """
 
     _name = "credit.report.step"
+    _inherit = "credit.sql.view"
     _description = "Follow-up step effectiveness"
     _auto = False
     _order = "company_id, profile_id, offset_days, step_id"
@@ -90,12 +91,6 @@ class CreditReportStep(models.Model):
               LEFT JOIN counts c ON c.step_id = s.id
             """
         )
-
-    def _search(self, domain, offset=0, limit=None, order=None):
-        # a view on steps, logs, invoices and reconciliations: pending ORM writes must reach the database
-        # (Odoo 18 no longer calls _flush_search: flush here, before every search, count and read_group)
-        self.env.flush_all()
-        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _read_group_select(self, aggregate_spec, query):
         """Rates of a group of steps: its paid invoices over its reached invoices, not an average of rates."""

@@ -10,8 +10,16 @@ from odoo.addons.base.models.res_partner import _tz_get
 
 
 def company_today_sql(alias):
-    """SQL: the company's "today" (``res.company._credit_today``) for the res_company row ``alias``."""
-    return SQL("(now() AT TIME ZONE COALESCE(%s.credit_tz, 'UTC'))::date", SQL.identifier(alias))
+    """SQL: the company's "today" (``res.company._credit_today``) for the res_company row ``alias``.
+
+    The clock is Odoo's (``fields.Datetime.now()``), not the database's ``now()``: SQL views and Python code agree
+    on the date, also in the minutes around midnight and under a test's frozen time.
+    """
+    return SQL(
+        "((%s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(%s.credit_tz, 'UTC'))::date",
+        fields.Datetime.now(),
+        SQL.identifier(alias),
+    )
 
 
 from .credit_collection_cost_bracket import WIK_MAXIMUM, WIK_MINIMUM

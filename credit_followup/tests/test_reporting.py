@@ -12,13 +12,13 @@ REPORTS = ("credit.report.overdue", "credit.report.dso", "credit.report.step")
 
 @tagged("post_install", "-at_install")
 class TestReporting(CreditFollowupCommon):
-    """The reports are SQL views on the database's CURRENT_DATE: the data is built around the real date."""
+    """The reports are SQL views on the company's real "today" (its follow-up time zone, not the database's
+    UTC date): the data is built around that date, so the tests hold at any hour, midnight included."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.cr.execute("SELECT CURRENT_DATE")
-        cls.today = cls.env.cr.fetchone()[0]
+        cls.today = cls.company._credit_today()
 
     def pay(self, move, day, amount=None):
         vals = {"payment_date": day}

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -6,11 +6,13 @@ from odoo.tests import Form, freeze_time, new_test_user, tagged
 
 from .common import CreditFollowupCommon
 
-TODAY = date.today()  # the worklist is a SQL view on the database's CURRENT_DATE: use the real date
+TODAY = date.today()
+# noon: the company's "today" (its time zone, used by the worklist view through Odoo's clock) is TODAY in every zone
+NOON = datetime.combine(TODAY, time(12))
 
 
 @tagged("post_install", "-at_install")
-@freeze_time(TODAY)
+@freeze_time(NOON)
 class TestWorkspace(CreditFollowupCommon):
     """The credit manager's workspace: log a contact, promises to pay, the worklist."""
 

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.credit_followup.models.res_company import company_today_sql
+
 DSO_HELP = (
     "Days sales outstanding of the segment: its debtors' open receivables / their invoiced revenue of the "
     "last 365 days × 365. Empty without revenue."
@@ -11,6 +13,7 @@ class CreditSegmentReport(models.Model):
     """Overdue and DSO per company, segment and risk band (a SQL view over the posted customer invoices)."""
 
     _name = "credit.segment.report"
+    _inherit = "credit.sql.view"
     _description = "Segment report"
     _auto = False
     _order = "company_id, segment_id"
@@ -36,10 +39,11 @@ class CreditSegmentReport(models.Model):
                            FILTER (WHERE m.payment_state IN ('not_paid', 'partial')), 0) AS open_amount,
                        COALESCE(SUM(m.amount_residual_signed)
                            FILTER (WHERE m.payment_state IN ('not_paid', 'partial')
-                                     AND m.invoice_date_due < CURRENT_DATE), 0) AS overdue_amount,
+                                     AND m.invoice_date_due < %(today)s), 0) AS overdue_amount,
                        COALESCE(SUM(m.amount_total_signed)
-                           FILTER (WHERE m.invoice_date >= CURRENT_DATE - 365), 0) AS revenue
+                           FILTER (WHERE m.invoice_date >= %(today)s - 365), 0) AS revenue
                   FROM account_move m
+                  JOIN res_company mc ON mc.id = m.company_id
                  WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
                  GROUP BY m.company_id, m.commercial_partner_id
             ),
@@ -59,13 +63,9 @@ class CreditSegmentReport(models.Model):
                    CASE WHEN g.revenue > 0 THEN (g.open_amount / g.revenue * 365)::float8 END AS dso
               FROM grouped g
               JOIN res_company c ON c.id = g.company_id
-            """
+            """,
+            today=company_today_sql("mc"),
         )
-
-    def _flush_search(self, domain, fields=None, order=None, seen=None):
-        # a view on invoices and partners: pending ORM writes must reach the database
-        self.env.flush_all()
-        return super()._flush_search(domain, fields=fields, order=order, seen=seen)
 
     def _read_group_select(self, aggregate_spec, query):
         """DSO of a group: its open receivables / its revenue × 365 (not the average of the rows' DSO)."""
