@@ -1,6 +1,9 @@
+from . import tools
 from . import models
+from . import report
 from . import wizards
 from . import controllers
+from . import demo
 
 
 def _credit_dispute_post_init(env):

@@ -6,19 +6,14 @@ contract: request bodies and query parameters are validated against it.
 """
 
 import copy
-import functools
 import json
 import logging
 import math
 import re
 from datetime import UTC
-from pathlib import Path
 from urllib.parse import urlencode
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from odoo import fields, http
 from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
@@ -27,38 +22,22 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import float_round, html2plaintext, plaintext2html
 
 from ..models.credit_dispute import OPEN_STATES
+from ..tools.openapi import (
+    allowed_methods,
+    document_path,
+    error_field,
+    openapi_document,
+    resolve_ref,
+    schema_validator,
+    spec_file,
+)
 
 _logger = logging.getLogger(__name__)
 
 API = "/credit/api/v1"
-SPEC_FILE = Path(__file__).with_name("openapi.json")
-SPEC_URI = "urn:credit-api:openapi"
 MAX_ID = 2**31 - 1  # PostgreSQL integer ids
 MAX_BODY = 64 * 1024  # bytes: read no more before parsing (the largest valid body is about 41 KB)
-HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 BEARER_RE = re.compile(r"^bearer\s+(\S+)\s*$", re.IGNORECASE)
-
-# Enumerations of the document that follow selection fields, so a module adding a channel or an
-# outcome keeps the document (and the request validation) right: (JSON pointer, model, field, nullable).
-SELECTION_ENUMS = [
-    ("/paths/~1disputes/get/parameters/0/schema/items/enum", "credit.dispute", "state", False),
-    ("/components/schemas/DisputeRef/properties/state/enum", "credit.dispute", "state", False),
-    ("/components/schemas/Dispute/properties/state/enum", "credit.dispute", "state", False),
-    ("/components/schemas/Dispute/properties/channel/enum", "credit.dispute", "channel", False),
-    ("/components/schemas/DisputeCreate/properties/channel/enum", "credit.dispute", "channel", False),
-    ("/components/schemas/Contact/properties/channel/enum", "credit.followup.contact", "channel", False),
-    ("/components/schemas/ContactCreate/properties/channel/enum", "credit.followup.contact", "channel", False),
-    ("/components/schemas/Contact/properties/outcome/enum", "credit.followup.contact", "outcome", False),
-    ("/components/schemas/ContactCreate/properties/outcome/enum", "credit.followup.contact", "outcome", False),
-    ("/components/schemas/Promise/properties/state/enum", "credit.followup.promise", "state", False),
-    ("/components/schemas/FollowupStatus/properties/state/enum", "account.move", "credit_followup_state", True),
-    (
-        "/components/schemas/PartnerSummary/properties/followup_status/enum",
-        "res.partner",
-        "credit_followup_status",
-        True,
-    ),
-]
 
 
 class ApiError(Exception):
@@ -82,70 +61,6 @@ class ApiError(Exception):
         self.field = field
 
 
-@functools.cache
-def _spec_file():
-    return json.loads(SPEC_FILE.read_text(encoding="utf-8"))
-
-
-def _pointer_parent(document, pointer):
-    *parents, last = [part.replace("~1", "/").replace("~0", "~") for part in pointer.lstrip("/").split("/")]
-    node = document
-    for part in parents:
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node, last
-
-
-def openapi_document(env):
-    """The OpenAPI document, with the enumerations of selection fields as installed."""
-    document = copy.deepcopy(_spec_file())
-    for pointer, model, field_name, nullable in SELECTION_ENUMS:
-        if model not in env:
-            continue
-        parent, key = _pointer_parent(document, pointer)
-        values = list(env[model]._fields[field_name].get_values(env))
-        parent[key] = [*values, None] if nullable else values
-    return document
-
-
-def _resolve(document, node):
-    """Follow a local ``$ref`` (``#/components/...``) of the document."""
-    while isinstance(node, dict) and "$ref" in node:
-        parent, key = _pointer_parent(document, node["$ref"].removeprefix("#"))
-        node = parent[key]
-    return node
-
-
-def schema_validator(document, schema):
-    """A JSON Schema 2020-12 validator for ``schema``, whose ``$ref``s point into ``document``."""
-    registry = Registry().with_resource(SPEC_URI, Resource.from_contents(document, default_specification=DRAFT202012))
-    return Draft202012Validator(
-        {"$ref": f"{SPEC_URI}#{schema['$ref'][1:]}"} if "$ref" in schema else {"$id": SPEC_URI + "/inline", **schema},
-        registry=registry,
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
-
-
-def _error_field(error):
-    """The name of the field a jsonschema error is about, as ``invoice_ids[1]`` or ``partner_id``."""
-    path = list(error.absolute_path)
-    message = error.message
-    if error.validator == "required" and isinstance(error.instance, dict):
-        missing = [name for name in error.validator_value if name not in error.instance]
-        if missing:
-            path.append(missing[0])
-            message = "is required"
-    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = set(error.schema.get("properties", {}))
-        extra = sorted(name for name in error.instance if name not in known)
-        if extra:
-            path.append(extra[0])
-            message = "unknown field"
-    field = ""
-    for part in path:
-        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
-    return field or None, message
-
-
 def _json(data, status=200, headers=None):
     return request.make_json_response(data, status=status, headers=headers)
 
@@ -158,25 +73,8 @@ def _error_response(error, headers=None):
     return _json(body, status=error.status, headers=headers or None)
 
 
-def _document_path(document, path):
-    """The document's path template matching ``path`` (``/disputes/12`` → ``/disputes/{dispute_id}``), or None."""
-    for template in document["paths"]:
-        pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
-        if re.match(pattern, path):
-            return template
-    return None
-
-
-def _allowed_methods(document, template):
-    """The Allow header of a documented path: its operations, HEAD with GET, and OPTIONS."""
-    methods = [method.upper() for method in HTTP_METHODS if method in document["paths"][template]]
-    if "GET" in methods:
-        methods.append("HEAD")
-    return ", ".join([*methods, "OPTIONS"])
-
-
 def _method_not_allowed(document, template):
-    allow = _allowed_methods(document, template)
+    allow = allowed_methods(document, template)
     return _error_response(
         ApiError(405, request.env._("Method not allowed; allowed: %(methods)s.", methods=allow)), [("Allow", allow)]
     )
@@ -185,7 +83,7 @@ def _method_not_allowed(document, template):
 def _options(document, template):
     """``OPTIONS``: which methods the path takes (no authentication: it tells nothing about data)."""
     response = request.make_response("", status=204)
-    response.headers["Allow"] = _allowed_methods(document, template)
+    response.headers["Allow"] = allowed_methods(document, template)
     return response
 
 
@@ -228,11 +126,11 @@ def api_route(path, methods, write=False):
             template = path.replace("<int:", "{").replace(">", "}")
             try:
                 if method == "options":
-                    return _options(_spec_file(), template)
+                    return _options(spec_file(), template)
                 if method == "head":
                     method = "get"  # the same answer without its body (werkzeug drops it)
-                if method not in _spec_file()["paths"][template]:
-                    return _method_not_allowed(_spec_file(), template)
+                if method not in spec_file()["paths"][template]:
+                    return _method_not_allowed(spec_file(), template)
                 self._authenticate()
                 document = openapi_document(request.env)
                 query = self._parse_query(document, path, method)
@@ -299,10 +197,10 @@ class CreditApi(http.Controller):
         operation = document["paths"][path.replace("<int:", "{").replace(">", "}")][method]
         args = request.httprequest.args
         values = {}
-        for parameter in (_resolve(document, p) for p in operation.get("parameters", [])):
+        for parameter in (resolve_ref(document, p) for p in operation.get("parameters", [])):
             if parameter["in"] != "query":
                 continue
-            name, schema = parameter["name"], _resolve(document, parameter["schema"])
+            name, schema = parameter["name"], resolve_ref(document, parameter["schema"])
             raw = args.get(name)
             if raw is None:  # absent; an empty value is a value, checked like any other (minLength…)
                 if "default" in schema:
@@ -352,7 +250,7 @@ class CreditApi(http.Controller):
         schema = operation["requestBody"]["content"]["application/json"]["schema"]
         error = best_match(schema_validator(document, schema).iter_errors(body))
         if error:
-            field, message = _error_field(error)
+            field, message = error_field(error)
             raise ApiError(400, f"{field}: {message}" if field else message, field)
         return body
 
@@ -771,8 +669,8 @@ class CreditApi(http.Controller):
     def not_found(self, rest=None, **kwargs):
         """Any other method or path under the API: 405 with ``Allow`` on a documented path (``OPTIONS`` answers
         which methods it takes), else a JSON 404 (after authentication), never an HTML page."""
-        document = _spec_file()
-        template = _document_path(document, "/" + (rest or ""))
+        document = spec_file()
+        template = document_path(document, "/" + (rest or ""))
         method = request.httprequest.method.lower()
         if template:
             if method == "options":

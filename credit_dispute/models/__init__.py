@@ -3,11 +3,9 @@ from . import credit_dispute
 from . import account_move
 from . import res_partner
 from . import res_company
+from . import res_config_settings
 from . import credit_followup_contact
-from . import credit_dispute_demo
 from . import credit_dispute_token
-from . import credit_report_dispute
-from . import credit_dossier
 from . import credit_mail_inbox
 from . import credit_mail_public_domain
 from . import mail_thread

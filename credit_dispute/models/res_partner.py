@@ -1,12 +1,6 @@
-from datetime import timedelta
-
 from odoo import fields, models
 
 from .credit_dispute import OPEN_STATES
-
-MERGE_WINDOW = timedelta(minutes=5)
-CONTACT_WINDOW = timedelta(minutes=10)
-TEXT_LIMIT = 4000
 
 
 class ResPartner(models.Model):

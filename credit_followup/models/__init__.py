@@ -13,14 +13,12 @@ from . import account_move
 from . import credit_collection_cost_bracket
 from . import credit_interest_rate
 from . import res_company
+from . import res_config_settings
 from . import res_partner
 from . import mail_mail
+from . import mail_thread
+from . import mail_activity
 from . import sms_sms
 from . import sms_tracker
 from . import ir_mail_server
-from . import report_credit_letter
-from . import credit_report_overdue
-from . import credit_report_dso
-from . import credit_report_step
-from . import credit_followup_demo
 from . import ir_actions_report

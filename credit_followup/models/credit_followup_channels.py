@@ -7,7 +7,6 @@ what it created (message, mail, activity, attachment). Other modules add channel
 another ``_credit_execute_<channel>`` and extending ``credit.followup.step._credit_followup_channels``.
 """
 
-import io
 import logging
 import uuid
 
@@ -15,9 +14,9 @@ from markupsafe import Markup
 
 from odoo import Command, fields, models, tools
 from odoo.tools import SQL, format_amount, format_date
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
-from .credit_followup_engine import Action
+from ..tools.followup_plan import Action
+from ..tools.pdf import split_on_outlines
 
 _logger = logging.getLogger(__name__)
 
@@ -412,7 +411,7 @@ class CreditFollowupEngine(models.AbstractModel):
             if len(partner_ids) > 1 and not all(streams.get(pid, {}).get("stream") for pid in partner_ids):
                 whole = (streams.get(False) or streams.get(partner_ids[0]) or {}).get("stream")
                 streams = {
-                    pid: {"stream": part} for pid, part in zip(partner_ids, _split_on_outlines(whole), strict=True)
+                    pid: {"stream": part} for pid, part in zip(partner_ids, split_on_outlines(whole), strict=True)
                 }
         except Exception:  # a missing statement must not stop the reminder
             _logger.exception("credit follow-up: %s statements could not be rendered", len(partner_ids))
@@ -560,7 +559,7 @@ class CreditFollowupEngine(models.AbstractModel):
         if len(partner_ids) == 1 or all(streams.get(pid, {}).get("stream") for pid in partner_ids):
             return streams
         whole = (streams.get(False) or streams.get(partner_ids[0]) or {}).get("stream")
-        return {pid: {"stream": stream} for pid, stream in zip(partner_ids, _split_on_outlines(whole), strict=True)}
+        return {pid: {"stream": stream} for pid, stream in zip(partner_ids, split_on_outlines(whole), strict=True)}
 
     def _credit_send_letters_by_post(self, actions, attachments):
         """Hook: send letters by post (snailmail) when a module provides it."""
@@ -801,25 +800,3 @@ class CreditFollowupEngine(models.AbstractModel):
                 }
             )
         return lines
-
-
-def _split_on_outlines(stream):
-    """Split a PDF where each document starts at a top-level outline entry (its <h2>)."""
-    reader = PdfFileReader(stream)
-    root = reader.trailer["/Root"]
-    starts = []
-    node = root["/Outlines"]["/First"] if "/Outlines" in root and "/First" in root["/Outlines"] else None
-    while node is not None:
-        starts.append(reader.getDestinationPageNumber(node))
-        node = node.get("/Next")
-    starts = sorted(set(starts))
-    parts = []
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else reader.getNumPages()
-        writer = PdfFileWriter()
-        for page in range(start, end):
-            writer.addPage(reader.getPage(page))
-        out = io.BytesIO()
-        writer.write(out)
-        parts.append(out)
-    return parts

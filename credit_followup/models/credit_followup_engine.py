@@ -20,7 +20,6 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import psycopg2.errors
@@ -29,6 +28,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, config, split_every
+
+from ..tools.followup_plan import Action, Decision
 
 _logger = logging.getLogger(__name__)
 
@@ -43,38 +44,6 @@ def _credit_strip_access_tokens(body):
         return body
     stripped = ACCESS_TOKEN_RE.sub(lambda m: m.group(1) if m.group(2) else "", str(body))
     return Markup(stripped) if isinstance(body, Markup) else stripped
-
-
-@dataclass
-class Decision:
-    """What the engine decided for one invoice."""
-
-    move: object
-    step: object  # the step to execute now, or an empty recordset
-    next_step: object
-    next_date: object
-    reason: str  # execute, not_due, min_days, min_amount, final, no_profile, approval
-
-
-@dataclass
-class Action:
-    """One message on one channel to one debtor, covering one or more invoices."""
-
-    partner: object
-    channel: str
-    recipient: object
-    items: list  # [(move, step)], each invoice with its own step
-    is_fallback: bool = False
-    result: dict = field(default_factory=dict)
-
-    @property
-    def step(self):
-        """The highest step reached: its template is used."""
-        return max((step for _move, step in self.items), key=lambda s: (s.offset_days, s.sequence, s.id))
-
-    @property
-    def moves(self):
-        return self.items[0][0].browse([move.id for move, _step in self.items])
 
 
 class CreditFollowupEngine(models.AbstractModel):

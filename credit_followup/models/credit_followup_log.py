@@ -2,7 +2,7 @@ import logging
 
 from odoo import Command, api, fields, models
 
-from .credit_followup_engine import Action
+from ..tools.followup_plan import Action
 
 _logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .credit_followup_engine import Action
+from ..tools.followup_plan import Action
 
 
 class ReportCreditLetter(models.AbstractModel):

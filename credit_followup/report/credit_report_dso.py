@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .res_company import company_today_sql
+from ..models.res_company import company_today_sql
 
 DSO_HELP = (
     "Days sales outstanding = receivables at month end / revenue of the month × days in the month. "

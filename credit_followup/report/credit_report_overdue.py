@@ -1,8 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .account_move import FOLLOWUP_STATES
-from .res_company import company_today_sql
+from ..models.account_move import FOLLOWUP_STATES
+from ..models.res_company import company_today_sql
 
 AGE_BUCKETS = [
     ("not_due", "Not due"),

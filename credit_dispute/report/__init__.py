@@ -1,0 +1,2 @@
+from . import credit_report_dispute
+from . import credit_dossier

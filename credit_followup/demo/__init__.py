@@ -1,0 +1,1 @@
+from . import credit_followup_demo

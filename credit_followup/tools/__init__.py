@@ -1,0 +1,2 @@
+from . import followup_plan
+from . import pdf
