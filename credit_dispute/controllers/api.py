@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from jsonschema.exceptions import best_match
 
-from odoo import fields, http
+from odoo import Command, fields, http
 from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
@@ -186,11 +186,11 @@ class CreditApi(http.Controller):
         except AccessDenied:
             uid = None
         # the key's user decides the language and time zone of the answer; no other data is read
-        user = env["res.users"].sudo().browse(uid).exists() if uid else env["res.users"]
-        if not user or user.share:
+        user_sudo = env["res.users"].sudo().browse(uid).exists() if uid else env["res.users"]
+        if not user_sudo or user_sudo.share:
             raise ApiError(401, env._("Invalid, expired or revoked API key."))
         # allowed companies default to all the user's companies (no allowed_company_ids in the context)
-        request.update_env(user=user.id, context={"lang": user.lang, "tz": user.tz}, su=False)
+        request.update_env(user=user_sudo.id, context={"lang": user_sudo.lang, "tz": user_sudo.tz}, su=False)
 
     def _parse_query(self, document, path, method):
         """The query parameters of the operation, typed and checked against their schema (400 naming them)."""
@@ -309,7 +309,7 @@ class CreditApi(http.Controller):
                     ),
                     field,
                 )
-            if open_only and move.payment_state not in ("not_paid", "partial"):
+            if open_only and not move.filtered_domain(moves._credit_open_invoice_domain()):
                 raise ApiError(422, env._("%(field)s: %(name)s is already paid", field=field, name=move.name), field)
             moves |= move
         if len(moves.company_id) > 1:
@@ -403,7 +403,7 @@ class CreditApi(http.Controller):
 
     def _message(self, message):
         # author names as the chatter shows them: the message is readable, its author may be of another company
-        author = message.author_id.sudo()
+        author_sudo = message.author_id.sudo()
         return {
             "id": message.id,
             "date": _datetime(message.date),
@@ -411,7 +411,7 @@ class CreditApi(http.Controller):
             "subtype": {"id": message.subtype_id.id, "name": message.subtype_id.sudo().name}
             if message.subtype_id
             else None,
-            "author": {"id": author.id, "name": author.display_name or ""} if author else None,
+            "author": {"id": author_sudo.id, "name": author_sudo.display_name or ""} if author_sudo else None,
             "email_from": message.email_from or None,
             "subject": message.subject or None,
             "body": message.body or "",
@@ -602,7 +602,7 @@ class CreditApi(http.Controller):
                     {
                         "partner_id": partner.id,
                         "company_id": company.id,
-                        "move_ids": [(6, 0, moves.ids)],
+                        "move_ids": [Command.set(moves.ids)],
                         "category_id": category.id,
                         "channel": body.get("channel", "other"),
                         "description": _text_html(body.get("description")),
@@ -623,7 +623,7 @@ class CreditApi(http.Controller):
         vals = {
             "partner_id": partner.id,
             "company_id": company.id,
-            "move_ids": [(6, 0, moves.ids)],
+            "move_ids": [Command.set(moves.ids)],
             "channel": body["channel"],
             "direction": body.get("direction", "out"),
             "outcome": outcome,
@@ -642,12 +642,7 @@ class CreditApi(http.Controller):
         with env.cr.savepoint():  # nothing half-written when the contact is refused
             # the log-contact wizard holds the logic (promise, dispute, chatter posts): the API reuses it
             wizard = env["credit.followup.log.contact"].with_company(company).create(vals)
-            wizard.action_confirm()
-        # The contact just created: newest one of this user for this debtor. Transactions are REPEATABLE
-        # READ, so a contact another request commits meanwhile is not visible here.
-        contact = env["credit.followup.contact"].search(
-            [("partner_id", "=", partner.id), ("create_uid", "=", env.uid)], order="id desc", limit=1
-        )
+            contact = wizard._credit_log_contact().with_env(env)
         location = f"{API}/contacts/{contact.id}"
         return _json(self._contact(contact), status=201, headers=[("Location", location)])
 

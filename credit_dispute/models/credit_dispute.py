@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, split_every
 
@@ -237,9 +237,9 @@ class CreditDispute(models.Model):
     @api.constrains("move_ids", "partner_id")
     def _check_invoices(self):
         for dispute in self:
-            moves = dispute.sudo().move_ids
+            moves_sudo = dispute.sudo().move_ids
             debtor = dispute.partner_id.commercial_partner_id
-            wrong = moves.filtered(
+            wrong = moves_sudo.filtered(
                 lambda m, debtor=debtor: (
                     m.move_type != "out_invoice" or m.state != "posted" or m.commercial_partner_id != debtor
                 )
@@ -254,12 +254,12 @@ class CreditDispute(models.Model):
 
     def _check_invoices_open(self, moves):
         """Only unpaid invoices can be added to a dispute (a paid one may stay on a dispute that covered it)."""
-        closed = moves.sudo().filtered(lambda m: m.payment_state not in ("not_paid", "partial"))
-        if closed:
+        closed_sudo = moves.sudo().filtered(lambda m: m.payment_state not in ("not_paid", "partial"))
+        if closed_sudo:
             raise ValidationError(
                 self.env._(
                     "Invoice %(invoices)s is already paid: it cannot be disputed.",
-                    invoices=", ".join(closed.mapped("name")),
+                    invoices=", ".join(closed_sudo.mapped("name")),
                 )
             )
 
@@ -268,7 +268,7 @@ class CreditDispute(models.Model):
         open_disputes = self.filtered(lambda d: d.state in OPEN_STATES)
         if not open_disputes:
             return
-        others = self.sudo().search(
+        others_sudo = self.sudo().search(
             [
                 ("move_ids", "in", open_disputes.sudo().move_ids.ids),
                 ("state", "in", OPEN_STATES),
@@ -276,7 +276,7 @@ class CreditDispute(models.Model):
             ]
         )
         for dispute in open_disputes:
-            for other in others:
+            for other in others_sudo:
                 shared = other.move_ids & dispute.sudo().move_ids
                 if shared:
                     # the other dispute's reference only for whoever may read it (another responsible's dispute is
@@ -397,8 +397,9 @@ class CreditDispute(models.Model):
         """The category's default responsible for the dispute about to be created from ``vals``, else the user."""
         category = self.env["credit.issue.category"].browse(vals.get("category_id"))
         move_ids = self._credit_command_move_ids(vals.get("move_ids"))
-        moves = self.env["account.move"].sudo().browse(move_ids)  # the salesperson of invoices a resolver may not read
-        user = category._default_responsible(moves) if category else self.env["res.users"]
+        # sudo: the salesperson of invoices a resolver may not read
+        moves_sudo = self.env["account.move"].sudo().browse(move_ids)
+        user = category._default_responsible(moves_sudo) if category else self.env["res.users"]
         return user or self.env.user
 
     @api.ondelete(at_uninstall=False)
@@ -410,21 +411,21 @@ class CreditDispute(models.Model):
     def _credit_pause_invoices(self):
         """Pause the invoices of open disputes whose category pauses follow-up (reason "dispute")."""
         for dispute in self.filtered(lambda d: d.state in OPEN_STATES and d.pauses_followup):
-            moves = dispute.sudo().move_ids  # pausing is the dispute's own effect, also when a resolver opens it
-            moves.filtered(lambda m: m.credit_followup_state == "active")._credit_pause(
+            moves_sudo = dispute.sudo().move_ids  # pausing is the dispute's own effect, also when a resolver opens it
+            moves_sudo.filtered(lambda m: m.credit_followup_state == "active")._credit_pause(
                 "dispute", note=self.env._("Dispute %(name)s", name=dispute.name)
             )
 
     def _credit_resume_invoices(self, mode="now", date=False):
         """After the dispute ends: resume now, on ``date``, or keep the invoices paused (``mode='keep'``)."""
-        moves = self.sudo().move_ids.filtered(
+        moves_sudo = self.sudo().move_ids.filtered(
             lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute"
         )
         # invoices still covered by another open dispute stay paused
-        moves -= self.sudo().search([("id", "not in", self.ids), ("state", "in", OPEN_STATES)]).move_ids
+        moves_sudo -= self.sudo().search([("id", "not in", self.ids), ("state", "in", OPEN_STATES)]).move_ids
         if mode != "keep":
-            moves._credit_resume_on(date if mode == "date" else False, "dispute")
-        return moves | self._credit_release_held(mode, date)
+            moves_sudo._credit_resume_on(date if mode == "date" else False, "dispute")
+        return moves_sudo | self._credit_release_held(mode, date)
 
     # ------------------------------------------------------------------ a debtor's reply (e-mail, WhatsApp…)
     @api.model
@@ -469,7 +470,7 @@ class CreditDispute(models.Model):
                     {
                         "partner_id": partner.id,
                         "company_id": company.id,
-                        "move_ids": [(6, 0, uncovered.ids)],
+                        "move_ids": [Command.set(uncovered.ids)],
                         "channel": channel,
                         "user_id": (user or company._credit_mail_handler(partner)).id,
                         "description": description,
@@ -503,7 +504,7 @@ class CreditDispute(models.Model):
                 note=note(dispute) if note else dispute.name,
             )
             if paused:
-                dispute.credit_held_move_ids = [(4, move.id) for move in paused]
+                dispute.credit_held_move_ids = [Command.link(move.id) for move in paused]
 
     # ------------------------------------------------------------------ state changes
     def action_start(self):
@@ -655,7 +656,7 @@ class CreditDispute(models.Model):
                 # not on the dispute's thread: the signed one-click links are the responsible's alone, readers
                 # of the dispute must not see (and use) them while the e-mail waits in the queue
                 email_values={
-                    "recipient_ids": [(6, 0, dispute.user_id.partner_id.ids)],
+                    "recipient_ids": [Command.set(dispute.user_id.partner_id.ids)],
                     "model": False,
                     "res_id": False,
                 },
@@ -695,7 +696,7 @@ class CreditDispute(models.Model):
         if moves:
             if len(moves.company_id) > 1:
                 raise UserError(self.env._("Register a dispute for the invoices of one company at a time."))
-            context.update(default_move_ids=[(6, 0, moves.ids)], default_company_id=moves.company_id.id)
+            context.update(default_move_ids=[Command.set(moves.ids)], default_company_id=moves.company_id.id)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -1006,16 +1007,16 @@ class CreditDispute(models.Model):
 
     def _credit_release_held(self, mode="now", date=False):
         """Resume the invoices these disputes held (reason "reply"), unless another open dispute holds them."""
-        held = self.sudo().credit_held_move_ids.filtered(  # the dispute's own effect, whoever closes it
+        held_sudo = self.sudo().credit_held_move_ids.filtered(  # the dispute's own effect, whoever closes it
             lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "reply"
         )
-        if not held:
-            return held
-        others = self.sudo().search([("id", "not in", self.ids), ("state", "in", OPEN_STATES)])
-        held -= others.credit_held_move_ids | others.move_ids
+        if not held_sudo:
+            return held_sudo
+        others_sudo = self.sudo().search([("id", "not in", self.ids), ("state", "in", OPEN_STATES)])
+        held_sudo -= others_sudo.credit_held_move_ids | others_sudo.move_ids
         if mode != "keep":
-            held._credit_resume_on(date if mode == "date" else False, "reply")
-        return held
+            held_sudo._credit_resume_on(date if mode == "date" else False, "reply")
+        return held_sudo
 
     # ------------------------------------------------------------------ dossier
     def action_credit_print_dossier(self):

@@ -100,10 +100,10 @@ class CreditDisputeToken(models.Model):
             return {"error": "invalid"}
         dispute_id, action, user_id, expiry, signature = match.groups()
         # sudo: only the dispute's link generation is read before the signature is checked
-        dispute = self.env["credit.dispute"].sudo().browse(int(dispute_id)).exists()
-        if not dispute:
+        dispute_sudo = self.env["credit.dispute"].sudo().browse(int(dispute_id)).exists()
+        if not dispute_sudo:
             return {"error": "invalid"}
-        generation = dispute.credit_link_generation
+        generation = dispute_sudo.credit_link_generation
         expected = self._credit_signature(dispute_id, action, user_id, expiry, generation)
         if not consteq(signature, expected):
             # a genuine link of before the dispute was reopened or reassigned: say so, change nothing
@@ -113,15 +113,15 @@ class CreditDisputeToken(models.Model):
             )
             if not older:
                 return {"error": "invalid"}
-            result = {"error": "outdated", "dispute": dispute, "action": action}
+            result = {"error": "outdated", "dispute": dispute_sudo, "action": action}
             result["user"] = self.env["res.users"].sudo().browse(int(user_id))
-            if dispute.user_id.id != int(user_id):
+            if dispute_sudo.user_id.id != int(user_id):
                 result["error"] = "reassigned"
             return result
         token_hash = hashlib.sha256(expected.encode()).hexdigest()
         result = {
             "error": False,
-            "dispute": dispute,
+            "dispute": dispute_sudo,
             "action": action,
             "user": self.env["res.users"].sudo().browse(int(user_id)),
             "token_hash": token_hash,
@@ -130,8 +130,8 @@ class CreditDisputeToken(models.Model):
             result["error"] = "used"
         elif int(expiry) < time.time():
             result["error"] = "expired"
-        elif dispute.user_id.id != int(user_id) or not self._credit_may_act(result["user"], dispute):
+        elif dispute_sudo.user_id.id != int(user_id) or not self._credit_may_act(result["user"], dispute_sudo):
             result["error"] = "reassigned"
-        elif dispute.state not in OPEN_STATES:
+        elif dispute_sudo.state not in OPEN_STATES:
             result["error"] = "closed"
         return result

@@ -57,9 +57,13 @@ class CreditIssueCategory(models.Model):
     @api.model
     def _credit_shipped_categories(self):
         """The categories shipped with the module (main company's records), used as templates for other companies."""
-        data = self.env["ir.model.data"].sudo().search([("module", "=", "credit_dispute"), ("model", "=", self._name)])
+        data_sudo = (
+            self.env["ir.model.data"].sudo().search([("module", "=", "credit_dispute"), ("model", "=", self._name)])
+        )
         # sudo: the shipped records belong to the main company; they are templates for every other company
-        return self.sudo().browse(data.mapped("res_id")).with_context(active_test=False).exists().sorted("sequence")
+        return (
+            self.sudo().browse(data_sudo.mapped("res_id")).with_context(active_test=False).exists().sorted("sequence")
+        )
 
     @api.model
     def _credit_ensure_company_categories(self, company, codes=None):

@@ -18,7 +18,7 @@ import re
 
 from markupsafe import Markup
 
-from odoo import api, fields, models, tools
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, html2plaintext
 from odoo.tools.mail import parse_contact_from_email, unfold_references
@@ -195,20 +195,20 @@ class CreditMailInbox(models.Model):
         """Match the e-mail the gateway just posted and register it (or leave it to triage)."""
         self.ensure_one()
         # the mail gateway: matching reads invoices, logs and partners of the alias' company only
-        inbox = self.sudo().with_company(self.company_id).with_context(mail_create_nosubscribe=True)
-        if message.message_id != inbox.message_ref:
+        inbox_sudo = self.sudo().with_company(self.company_id).with_context(mail_create_nosubscribe=True)
+        if message.message_id != inbox_sudo.message_ref:
             # a later e-mail of a conversation we already know (e.g. a reply to our acknowledgement)
-            if inbox.state == "linked":
+            if inbox_sudo.state == "linked":
                 # someone else in the thread (a reply-all from a third party) is registered, but opens no
                 # dispute and pauses nothing: only the debtor's own people do
                 sender = email_normalize(message.email_from or "")
-                known = bool(sender) and sender in inbox._credit_debtor_addresses()
-                inbox._credit_register(message, automatic=automatic or not known, acknowledge=False)
+                known = bool(sender) and sender in inbox_sudo._credit_debtor_addresses()
+                inbox_sudo._credit_register(message, automatic=automatic or not known, acknowledge=False)
             return
-        match = inbox._credit_match(message)
+        match = inbox_sudo._credit_match(message)
         if match:
             partner, moves, method = match
-            inbox._credit_link(partner, moves, method, inbox._credit_incoming_messages(), acknowledge=True)
+            inbox_sudo._credit_link(partner, moves, method, inbox_sudo._credit_incoming_messages(), acknowledge=True)
 
     # ------------------------------------------------------------------ matching
     def _credit_incoming_messages(self):
@@ -300,9 +300,7 @@ class CreditMailInbox(models.Model):
         return [
             ("commercial_partner_id", "=", partner.id),
             ("company_id", "=", self.company_id.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            *self.env["account.move"]._credit_open_invoice_domain(),
         ]
 
     def _credit_mentioned_invoices(self, message):
@@ -374,7 +372,7 @@ class CreditMailInbox(models.Model):
             {
                 "state": "linked",
                 "partner_id": partner.id,
-                "move_ids": [(6, 0, moves.ids)],
+                "move_ids": [Command.set(moves.ids)],
                 "match_method": method,
                 "user_id": self.company_id._credit_mail_handler(partner).id,
             }
@@ -401,7 +399,7 @@ class CreditMailInbox(models.Model):
             pause_note=lambda dispute: self.env._("E-mail from the debtor (dispute %(name)s)", name=dispute.name),
             register=lambda existing, new: self._credit_copy_to_disputes(messages, existing, new, subtype, automatic),
         )
-        self.dispute_ids = [(4, dispute.id) for dispute in existing | new]
+        self.dispute_ids = [Command.link(dispute.id) for dispute in existing | new]
         if not automatic and acknowledge:
             self._credit_acknowledge(existing | new)
 
@@ -442,7 +440,7 @@ class CreditMailInbox(models.Model):
                         "model": record._name,
                         "res_id": record.id,
                         "record_name": record.display_name,
-                        "attachment_ids": [(6, 0, attachments.ids)],
+                        "attachment_ids": [Command.set(attachments.ids)],
                     }
                 )
         return posted | self.env["mail.message"].create(vals_list)
@@ -605,10 +603,12 @@ class CreditMailInbox(models.Model):
         if moves.filtered(lambda m: m.commercial_partner_id != partner or m.company_id != self.company_id):
             raise UserError(self.env._("Choose invoices of %(partner)s in this company.", partner=partner.name))
         # registration writes on invoices, the debtor and disputes like the gateway does for a matched e-mail
-        inbox = self.sudo().with_company(self.company_id).with_context(mail_create_nosubscribe=True)
+        inbox_sudo = self.sudo().with_company(self.company_id).with_context(mail_create_nosubscribe=True)
         if add_contact:
-            inbox._credit_add_sender_contact(partner)
-        inbox._credit_link(partner, moves, "manual", inbox._credit_incoming_messages(), acknowledge=acknowledge)
+            inbox_sudo._credit_add_sender_contact(partner)
+        inbox_sudo._credit_link(
+            partner, moves, "manual", inbox_sudo._credit_incoming_messages(), acknowledge=acknowledge
+        )
         return True
 
     def _credit_add_sender_contact(self, partner):

@@ -132,7 +132,7 @@ class ResCompany(models.Model):
     def _credit_ar_address(self):
         """'Company <debiteuren@domain>' when the AR alias is set, else False."""
         self.ensure_one()
-        alias = self.sudo().credit_ar_alias_id  # the alias is configuration, read when mailing
-        if not alias.alias_name or not alias.alias_domain_id:
+        alias_sudo = self.sudo().credit_ar_alias_id  # the alias is configuration, read when mailing
+        if not alias_sudo.alias_name or not alias_sudo.alias_domain_id:
             return False
-        return tools.formataddr((self.name, alias.alias_full_name))
+        return tools.formataddr((self.name, alias_sudo.alias_full_name))

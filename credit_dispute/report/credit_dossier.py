@@ -107,14 +107,16 @@ class ReportCreditDossier(models.AbstractModel):
         else:  # credit.dispute
             for dispute in records:
                 # a dispute's reader sees its invoices' amounts and history, not the debtor's whole ledger
-                moves = dispute.sudo().move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.name or "", m.id))
+                moves_sudo = dispute.sudo().move_ids.sorted(
+                    lambda m: (m.invoice_date_due or m.date, m.name or "", m.id)
+                )
                 scopes.append(
                     {
                         "title": dispute.name,
                         "partner": dispute.partner_id,
                         "company": dispute.company_id,
-                        "moves": moves,
-                        "disputes": dispute | moves.credit_dispute_ids,
+                        "moves": moves_sudo,
+                        "disputes": dispute | moves_sudo.credit_dispute_ids,
                         "whole_debtor": False,
                         "dispute": dispute,
                     }
@@ -131,27 +133,27 @@ class ReportCreditDossier(models.AbstractModel):
         the printed record's story; reading every message as the user would only hide parts of it.
         """
         env = self.sudo().env
-        partner = scope["partner"].sudo()
+        partner_sudo = scope["partner"].sudo()
         company = scope["company"]
-        moves = scope["moves"].sudo()
-        disputes = scope["disputes"].sudo().filtered(lambda d: d.company_id == company)
+        moves_sudo = scope["moves"].sudo()
+        disputes_sudo = scope["disputes"].sudo().filtered(lambda d: d.company_id == company)
         partners = (
-            env["res.partner"].with_context(active_test=False).search([("commercial_partner_id", "=", partner.id)])
+            env["res.partner"].with_context(active_test=False).search([("commercial_partner_id", "=", partner_sudo.id)])
         )
 
-        contacts = self._credit_dossier_contacts(env, scope, partners, moves, company)
-        promises = self._credit_dossier_promises(env, scope, partners, moves, company, contacts)
-        messages = self._credit_dossier_messages(env, scope, partners, moves, disputes, promises, company)
+        contacts = self._credit_dossier_contacts(env, scope, partners, moves_sudo, company)
+        promises = self._credit_dossier_promises(env, scope, partners, moves_sudo, company, contacts)
+        messages = self._credit_dossier_messages(env, scope, partners, moves_sudo, disputes_sudo, promises, company)
 
-        entries = self._credit_dossier_message_entries(env, messages, contacts, moves, disputes, promises)
+        entries = self._credit_dossier_message_entries(env, messages, contacts, moves_sudo, disputes_sudo, promises)
         entries += self._credit_dossier_contact_entries(env, contacts)
         entries += self._credit_dossier_promise_entries(env, promises.filtered(lambda p: not p.contact_id))
-        entries += self._credit_dossier_payment_entries(env, moves)
+        entries += self._credit_dossier_payment_entries(env, moves_sudo)
         entries.sort(key=lambda e: (e["sort"], e["seq"]))
 
         today = fields.Date.context_today(self)
         totals = defaultdict(float)
-        for move in moves:
+        for move in moves_sudo:
             totals[move.currency_id] += move.amount_residual * (-1 if move.move_type == "out_refund" else 1)
         dispute_states = dict(env["credit.dispute"]._fields["state"]._description_selection(self.env))
         promise_states = dict(env["credit.followup.promise"]._fields["state"]._description_selection(self.env))
@@ -159,7 +161,7 @@ class ReportCreditDossier(models.AbstractModel):
             "title": scope["title"],
             "dispute": scope.get("dispute"),
             "whole_debtor": scope["whole_debtor"],
-            "partner": partner,
+            "partner": partner_sudo,
             "company": company,
             "printed_on": format_date(self.env, today),
             "printed_by": self.env.user.name,
@@ -173,7 +175,7 @@ class ReportCreditDossier(models.AbstractModel):
                     "open": format_amount(self.env, move.amount_residual, move.currency_id),
                     "ref": move.ref if move.ref and move.ref != move.name else "",
                 }
-                for move in moves
+                for move in moves_sudo
             ],
             "totals": [format_amount(self.env, amount, currency) for currency, amount in totals.items()]
             or [format_amount(self.env, 0.0, company.currency_id)],
@@ -187,7 +189,7 @@ class ReportCreditDossier(models.AbstractModel):
                     "invoices": ", ".join(dispute.move_ids.mapped("name")),
                     "amount": format_amount(self.env, dispute.amount_disputed, dispute.currency_id),
                 }
-                for dispute in disputes.sorted(lambda d: (d.date_open, d.id))
+                for dispute in disputes_sudo.sorted(lambda d: (d.date_open, d.id))
             ],
             "promises": [
                 {

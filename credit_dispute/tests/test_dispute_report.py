@@ -4,13 +4,13 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from odoo.addons.credit_followup.tests.common import CreditFollowupCommon
+from .common import CreditDisputeCommon
 
 TODAY = date(2026, 4, 1)
 
 
 @tagged("post_install", "-at_install")
-class TestDisputeReport(CreditFollowupCommon):
+class TestDisputeReport(CreditDisputeCommon):
     """Dispute analysis on 1 April 2026, against figures computed by hand.
 
     | # | category | state     | opened | closed | deadline | age | to resolve | within SLA | breach |
@@ -33,14 +33,6 @@ class TestDisputeReport(CreditFollowupCommon):
         )
         cls.price = Category.create(
             {"name": "Price", "code": "RPT_PRICE", "company_id": cls.company.id, "resolve_days": 5}
-        )
-        cls.resolver = new_test_user(
-            cls.env,
-            login="report_resolver",
-            name="Rita Resolver",
-            groups="base.group_user,credit_followup.group_credit_dispute_resolver",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
         )
 
         def dispute(category, opened, amount, user=None, closed=None, state=None):

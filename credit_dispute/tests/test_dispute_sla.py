@@ -3,13 +3,13 @@ from datetime import date, timedelta
 from odoo import Command
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from odoo.addons.credit_followup.tests.common import CreditFollowupCommon
+from .common import CreditDisputeCommon
 
 NOTHING = {"reminded_before": 0, "reminded_after": 0, "escalated": 0}
 
 
 @tagged("post_install", "-at_install")
-class TestDisputeSla(CreditFollowupCommon):
+class TestDisputeSla(CreditDisputeCommon):
     """The daily SLA cron: remind before the deadline, every N days after it, escalate after M days.
 
     Company settings: remind 2 days before, every 3 days after, escalate 4 days after the deadline.
@@ -25,15 +25,6 @@ class TestDisputeSla(CreditFollowupCommon):
                 "credit_dispute_remind_days": 3,
                 "credit_dispute_escalate_days": 4,
             }
-        )
-        cls.resolver = new_test_user(
-            cls.env,
-            login="sla_resolver",
-            name="Rita Resolver",
-            email="rita@example.com",
-            groups="base.group_user,credit_followup.group_credit_dispute_resolver",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
         )
         cls.category = cls.env["credit.issue.category"].create(
             {

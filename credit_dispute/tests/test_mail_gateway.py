@@ -7,8 +7,9 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 from odoo.tools import email_normalize
 
-from odoo.addons.credit_followup.tests.common import CreditFollowupCommon
 from odoo.addons.mail.tests.common import MockEmail
+
+from .common import CreditDisputeCommon
 
 # Real RFC 822 messages, as the mail gateway (fetchmail / mailgate script) hands them to message_process.
 MAIL_PLAIN = """Return-Path: {return_path}
@@ -69,7 +70,7 @@ PDF = b"%PDF-1.1\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /
 
 
 @tagged("post_install", "-at_install")
-class TestMailGateway(CreditFollowupCommon, MockEmail):
+class TestMailGateway(CreditDisputeCommon, MockEmail):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -112,7 +113,8 @@ class TestMailGateway(CreditFollowupCommon, MockEmail):
         self._msg_count = getattr(self, "_msg_count", 0) + 1
         msg_id = msg_id or f"<credit-test-{self._msg_count}-{id(self)}@debtor.example>"
         headers = "".join(f"{name}: {value}\n" for name, value in (extra or {}).items())
-        raw = template.format(
+        raw = self.format(  # MockEmail's formatting of a raw e-mail
+            template,
             return_path=return_path or f"<{email_from.split('<')[-1].strip('>')}>",
             to=to or f"Debiteuren <{self.ar_address}>",
             email_from=email_from,

@@ -24,9 +24,9 @@ class CreditDisputeClose(models.TransientModel):
     def _compute_pauses(self):
         for wizard in self:
             # sudo on the invoices of a dispute the user may read: its responsible may not read invoices
-            moves = wizard.dispute_id.sudo().move_ids if wizard.dispute_id.has_access("read") else []
+            moves_sudo = wizard.dispute_id.sudo().move_ids if wizard.dispute_id.has_access("read") else []
             wizard.pauses = any(
-                m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute" for m in moves
+                m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute" for m in moves_sudo
             )
 
     def action_confirm(self):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
 CONTACT_TO_DISPUTE_CHANNEL = {
@@ -20,26 +20,30 @@ class CreditFollowupLogContact(models.TransientModel):
     )
 
     def _credit_handle_outcome(self, contact):
-        result = super()._credit_handle_outcome(contact)
+        super()._credit_handle_outcome(contact)
         if self.outcome != "dispute":
-            return result
+            return
         if not self.move_ids:
             raise UserError(self.env._("A dispute concerns one or more invoices: choose them."))
         dispute = self.env["credit.dispute"].create(
             {
                 "partner_id": contact.partner_id.id,
                 "company_id": contact.company_id.id,
-                "move_ids": [(6, 0, self.move_ids.ids)],
+                "move_ids": [Command.set(self.move_ids.ids)],
                 "category_id": self.dispute_category_id.id,
                 "channel": CONTACT_TO_DISPUTE_CHANNEL.get(self.channel, "other"),
                 "description": self.note,
             }
         )
         contact.dispute_id = dispute
+
+    def _credit_outcome_action(self, contact):
+        if self.outcome != "dispute" or not contact.dispute_id:
+            return super()._credit_outcome_action(contact)
         return {
             "type": "ir.actions.act_window",
             "res_model": "credit.dispute",
-            "res_id": dispute.id,
+            "res_id": contact.dispute_id.id,
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "current",

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 
 class CreditMailLink(models.TransientModel):
@@ -46,7 +46,7 @@ class CreditMailLink(models.TransientModel):
             values.setdefault("inbox_id", inbox.id)
             if partner:
                 values["partner_id"] = partner.id
-                values["move_ids"] = [(6, 0, moves.ids)]
+                values["move_ids"] = [Command.set(moves.ids)]
         return values
 
     @api.depends("partner_id", "inbox_id")

@@ -13,6 +13,13 @@ FOLLOWUP_STATES = [
     ("done", "Done"),
 ]
 
+# "An open posted customer invoice": the one definition, read through ``account.move._credit_open_invoice_domain()``
+# (SQL views spell it out in their SQL)
+OPEN_INVOICE_DOMAIN = [
+    ("move_type", "=", "out_invoice"),
+    ("state", "=", "posted"),
+    ("payment_state", "in", ("not_paid", "partial")),
+]
 
 # Follow-up settings of an invoice: written directly only by credit managers (``_credit_check_manager_write``).
 # Disputes, promises, agencies and the engine change them through their own methods (``_credit_pause`` …), which
@@ -73,6 +80,11 @@ class AccountMove(models.Model):
     )
     credit_followup_log_ids = fields.One2many("credit.followup.log", "move_id", string="Follow-up actions")
     credit_days_overdue = fields.Integer(string="Days overdue", compute="_compute_credit_days_overdue")
+
+    @api.model
+    def _credit_open_invoice_domain(self):
+        """The domain of an open posted customer invoice (not paid, or partly paid): the one definition."""
+        return list(OPEN_INVOICE_DOMAIN)
 
     @api.model
     def _credit_pause_reasons(self):

@@ -12,10 +12,10 @@ import uuid
 
 from markupsafe import Markup
 
-from odoo import Command, fields, models, tools
+from odoo import Command, api, fields, models, tools
 from odoo.tools import SQL, format_amount, format_date
 
-from ..tools.followup_plan import Action
+from ..tools.links import strip_access_tokens
 from ..tools.pdf import split_on_outlines
 
 _logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ class CreditFollowupEngine(models.AbstractModel):
     _inherit = "credit.followup.engine"
 
     # ------------------------------------------------------------------ shared data
-    def _credit_template_data(self, actions, company):
+    def _credit_template_data(self, actions, company, date=None):
         """What templates and letters show, per debtor: the invoices concerned, then the open credits (credit
         notes, unapplied payments), then the balance — per currency, never summed across currencies. The
         payment link and the EPC QR code are offered for EUR balances only.
@@ -39,7 +39,7 @@ class CreditFollowupEngine(models.AbstractModel):
         self._ensure_access_tokens(moves)
         discussed = moves._credit_under_discussion()
         base_url = company.get_base_url()
-        date = self.env.context.get("credit_date") or company._credit_today()
+        date = date or company._credit_today()
         credits = self._credit_open_credits(self.env["res.partner"].union(*(a.partner for a in actions)), company)
         data = {}
         for action in actions:
@@ -271,18 +271,18 @@ class CreditFollowupEngine(models.AbstractModel):
             body = Markup("<p>%s</p>") % summary(action)
             extra = {}
             if attachments and attachments.get(action.partner.id):
-                extra["attachment_ids"] = [(4, attachments[action.partner.id].id)]
+                extra["attachment_ids"] = [Command.link(attachments[action.partner.id].id)]
             if not data.get("message_id_rec"):
                 vals_list.append(
                     self._message_vals(action.partner, body, subtype_xmlid, company, message_type=message_type, **extra)
                 )
             vals_list += self._invoice_message_vals(action, body, subtype_xmlid, company, **extra)
-        messages = self.env["mail.message"].sudo().create(vals_list)  # engine's contact registration
-        partner_messages = iter(messages.filtered(lambda m: m.model == "res.partner"))
+        messages_sudo = self.env["mail.message"].sudo().create(vals_list)  # engine's contact registration
+        partner_messages = iter(messages_sudo.filtered(lambda m: m.model == "res.partner"))
         for action in actions:
             if not action.result.get("message_id_rec"):
                 action.result["message_id_rec"] = next(partner_messages).id
-        return messages
+        return messages_sudo
 
     # ------------------------------------------------------------------ e-mail
     def _credit_execute_email(self, actions, date, company):
@@ -297,7 +297,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 sendable.append(action)
         if not sendable:
             return
-        data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
+        data = self._credit_template_data(sendable, company, date)
         qr_images = self._credit_qr_inline(sendable, data)
         statements = self._credit_statement_pdfs([a for a in sendable if a.step.attach_statement], company, date)
         default_template = self.env.ref("credit_followup.mail_template_credit_reminder")
@@ -310,10 +310,10 @@ class CreditFollowupEngine(models.AbstractModel):
         for (template, lang), template_actions in by_template.items():
             # rendering a shipped template (the data comes from the engine) in the language the engine chose:
             # the recipient's, else the company's — the same whoever runs the engine
-            template = template.sudo().with_context(lang=lang)
+            template_sudo = template.sudo().with_context(lang=lang)
             res_ids = [action.partner.id for action in template_actions]
-            subjects = template._render_field("subject", res_ids, add_context={"followup": data})
-            bodies = template._render_field("body_html", res_ids, add_context={"followup": data})
+            subjects = template_sudo._render_field("subject", res_ids, add_context={"followup": data})
+            bodies = template_sudo._render_field("body_html", res_ids, add_context={"followup": data})
             for action in template_actions:
                 pid = action.partner.id
                 message_id = tools.mail.generate_tracking_message_id("credit-followup")
@@ -335,7 +335,7 @@ class CreditFollowupEngine(models.AbstractModel):
                         message_type="comment",
                         subject=subjects[pid],
                         message_id=message_id,
-                        attachment_ids=[(6, 0, attachment_ids)],
+                        attachment_ids=[Command.set(attachment_ids)],
                     )
                 )
                 mail_vals.append(
@@ -349,12 +349,12 @@ class CreditFollowupEngine(models.AbstractModel):
                     }
                 )
         ordered = [a for actions_ in by_template.values() for a in actions_]
-        messages = self.env["mail.message"].sudo().create(message_vals)  # the reminder, on the debtor
-        for action, message, vals in zip(ordered, messages, mail_vals, strict=True):
+        messages_sudo = self.env["mail.message"].sudo().create(message_vals)  # the reminder, on the debtor
+        for action, message, vals in zip(ordered, messages_sudo, mail_vals, strict=True):
             vals["mail_message_id"] = message.id
             action.result["message_id_rec"] = message.id
-        mails = self.env["mail.mail"].sudo().create(mail_vals)  # queued, never sent inline
-        for action, mail in zip(ordered, mails, strict=True):
+        mails_sudo = self.env["mail.mail"].sudo().create(mail_vals)  # queued, never sent inline
+        for action, mail in zip(ordered, mails_sudo, strict=True):
             action.result["mail_id"] = mail.id
         self._record_action(
             ordered,
@@ -430,8 +430,8 @@ class CreditFollowupEngine(models.AbstractModel):
                     }
                 )
                 owners.append(action.partner.id)
-        attachments = self.env["ir.attachment"].sudo().create(vals)  # the statements, on the debtor
-        return dict(zip(owners, attachments, strict=True))
+        attachments_sudo = self.env["ir.attachment"].sudo().create(vals)  # the statements, on the debtor
+        return dict(zip(owners, attachments_sudo, strict=True))
 
     def _invoice_pdfs(self, actions):
         """{move id: attachment} for the invoices to attach: existing PDFs, the rest in one report call."""
@@ -489,7 +489,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 sendable.append(action)
         if not sendable:
             return
-        data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
+        data = self._credit_template_data(sendable, company, date)
         report_data = {
             "letters": {
                 str(pid): {
@@ -523,9 +523,9 @@ class CreditFollowupEngine(models.AbstractModel):
                 }
             )
             done.append(action)
-        attachments = self.env["ir.attachment"].sudo().create(vals)  # the letters, on the debtor
+        attachments_sudo = self.env["ir.attachment"].sudo().create(vals)  # the letters, on the debtor
         by_partner = {}
-        for action, attachment in zip(done, attachments, strict=True):
+        for action, attachment in zip(done, attachments_sudo, strict=True):
             action.result = {"state": "done", "attachment_id": attachment.id}
             by_partner[action.partner.id] = attachment
         self._record_action(
@@ -540,7 +540,7 @@ class CreditFollowupEngine(models.AbstractModel):
             ),
             attachments=by_partner,
         )
-        self._credit_send_letters_by_post(done, attachments)
+        self._credit_send_letters_by_post(done, attachments_sudo)
 
     def _credit_report_env(self):
         """ir.actions.report for the engine's PDFs (real wkhtmltopdf renders, also in tests).
@@ -581,7 +581,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 sendable.append(action)
         if not sendable:
             return
-        data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
+        data = self._credit_template_data(sendable, company, date)
         default_template = self.env.ref("credit_followup.sms_template_credit_reminder")
         bodies = {}
         by_template = {}
@@ -678,7 +678,7 @@ class CreditFollowupEngine(models.AbstractModel):
     def _credit_execute_activity(self, actions, date, company, activity_xmlid, subtype_xmlid):
         activity_type = self.env.ref(activity_xmlid)
         model_id = self.env["ir.model"]._get_id("res.partner")
-        data = self.with_context(credit_date=date)._credit_template_data(actions, company)
+        data = self._credit_template_data(actions, company, date)
         vals = []
         for action in actions:
             partner = action.partner.with_company(company)
@@ -706,8 +706,8 @@ class CreditFollowupEngine(models.AbstractModel):
                 }
             )
             action.result = {"state": "done", "user": user}
-        activities = self.env["mail.activity"].sudo().create(vals)  # assigned by the engine to the right user
-        for action, activity in zip(actions, activities, strict=True):
+        activities_sudo = self.env["mail.activity"].sudo().create(vals)  # assigned by the engine to the right user
+        for action, activity in zip(actions, activities_sudo, strict=True):
             action.result["activity_id"] = activity.id
         self._record_action(
             actions,
@@ -722,81 +722,36 @@ class CreditFollowupEngine(models.AbstractModel):
             ),
         )
 
-    # ------------------------------------------------------------------ approval
-    def _approve(self, partners, company):
-        """Execute the steps waiting for a credit manager's approval for these debtors."""
-        self._check_credit_manager()
-        date = company._credit_today()
-        logs = self.env["credit.followup.log"].search(
-            [("partner_id", "in", partners.ids), ("state", "=", "to_approve"), ("company_id", "=", company.id)]
-        )
-        run = (
-            self.env["credit.followup.run"]
-            .sudo()
-            .create(  # bookkeeping of the approval
-                {"date": date, "company_id": company.id, "trigger": "approval", "user_id": self.env.uid}
-            )
-        )
-        groups = {}
-        for log in logs:
-            groups.setdefault((log.partner_id, log.channel), []).append(log)
-        recipients = self._recipients(logs.partner_id)
-        actions, action_logs = [], []
-        for (partner, channel), group in groups.items():
-            actions.append(Action(partner, channel, recipients[partner], [(log.move_id, log.step_id) for log in group]))
-            action_logs.append(group)
-        self._execute_actions(actions, date, company)
-        counts = {}
-        for action, group in zip(actions, action_logs, strict=True):
-            for log in group:
-                values = {
-                    k: v
-                    for k, v in self._log_vals(action, date, run)[0].items()
-                    if k
-                    in (
-                        "state",
-                        "mail_message_id",
-                        "mail_id",
-                        "message_id",
-                        "activity_id",
-                        "attachment_id",
-                        "failure_reason",
-                    )
-                }
-                log.sudo().write({**values, "date": date, "run_id": run.id})  # engine bookkeeping
-            if action.result.get("state") != "failed":
-                counts[action.channel] = counts.get(action.channel, 0) + 1
-        # the approved steps are now the invoices' last steps; plan what follows
-        for log in logs:
-            log.move_id.sudo().write(
-                {  # engine bookkeeping fields
-                    "credit_followup_step_id": log.step_id.id,
-                    "credit_followup_date": date,
-                    "credit_followup_planned": False,
-                }
-            )
-        run.write({"state": "done", "partner_count": len(logs.partner_id), "invoice_count": len(logs)})
-        return {"partners": len(logs.partner_id), "invoices": len(logs), "actions": counts, "skipped": {}}
+    # ------------------------------------------------------------------ chatter
+    def _message_vals(self, record, body, subtype_xmlid, company, message_type="notification", **extra):
+        """Full values for a batched mail.message create (no per-record lookups).
 
-    def _preview_lines(self, plan):
-        recipients = self._recipients(plan["moves"].commercial_partner_id)
-        channels = dict(self.env["credit.followup.step"]._fields["channel"]._description_selection(self.env))
-        lines = []
-        for decision in plan["decisions"]:
-            step = decision.step or decision.next_step
-            partner = decision.move.commercial_partner_id
-            lines.append(
-                {
-                    "partner_id": partner.id,
-                    "move_id": decision.move.id,
-                    "step_id": step.id or False,
-                    "channel": step.channel or False,
-                    "channel_label": channels.get(step.channel, ""),
-                    "recipient_id": recipients[partner].id,
-                    # "approval": this run asks for approval; "waiting": it was asked before, nothing new
-                    "action": "waiting" if decision.reason == "approval" and not decision.step else decision.reason,
-                    "next_date": decision.next_date or False,
-                    "amount_residual": decision.move.amount_residual,
-                }
-            )
-        return lines
+        The chatter copy carries no access tokens: whoever reads the debtor's chatter (e.g. another company's users
+        on a shared debtor) must not get the payment links that open its invoices without a login. The outgoing
+        e-mail or SMS (``mail.mail``, ``sms.sms``: administrators only) keeps them."""
+        author = company.partner_id
+        body = strip_access_tokens(body)
+        email_from = company.email_formatted or tools.formataddr((company.name, company.email or ""))
+        vals = {
+            "model": record._name,
+            "res_id": record.id,
+            "record_name": record.display_name,
+            "body": body,
+            "message_type": message_type,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid),
+            "author_id": author.id,
+            "email_from": email_from,
+            "reply_to": self._credit_reply_to(company),
+            "date": fields.Datetime.now(),
+            "record_company_id": company.id,  # a debtor shared by companies: whose contact this is (the dossier)
+        }
+        vals.update(extra)
+        return vals
+
+    @api.model
+    def _credit_reply_to(self, company):
+        """Where debtors' replies go. credit_dispute routes them to the accounts-receivable alias."""
+        return company.email_formatted or company.partner_id.email_formatted or False
+
+    def _invoice_message_vals(self, action, body, subtype_xmlid, company, **extra):
+        return [self._message_vals(move, body, subtype_xmlid, company, **extra) for move in action.moves]

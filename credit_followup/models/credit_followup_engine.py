@@ -16,34 +16,23 @@ A run works per company on commercial partners (debtors) in batches of ``BATCH_S
 """
 
 import logging
-import re
 import threading
 import time
 from collections import Counter, defaultdict
 from datetime import timedelta
 
 import psycopg2.errors
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, config, split_every
 
-from ..tools.followup_plan import Action, Decision
+from ..tools.followup_plan import Action, Decision, Plan
 
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-# "?access_token=…" or "&access_token=…" in a link (portal links of invoices, payment links)
-ACCESS_TOKEN_RE = re.compile(r"([?&])access_token=[^&\"'\s<>#]*(&?)")
-
-
-def _credit_strip_access_tokens(body):
-    """``body`` (HTML or text) without the access tokens of its links; a Markup stays a Markup."""
-    if not body or "access_token=" not in body:
-        return body
-    stripped = ACCESS_TOKEN_RE.sub(lambda m: m.group(1) if m.group(2) else "", str(body))
-    return Markup(stripped) if isinstance(body, Markup) else stripped
 
 
 class CreditFollowupEngine(models.AbstractModel):
@@ -131,10 +120,10 @@ class CreditFollowupEngine(models.AbstractModel):
             partner_ids = engine._candidate_partner_ids(company, company_date, partners, resumed=resumed)
             for batch in split_every(BATCH_SIZE, partner_ids):
                 partners_batch = engine.env["res.partner"].browse(batch)
-                plan = engine._plan(company, partners_batch, company_date, preview=True, resumed=resumed)
+                plan = engine._plan(company, partners_batch, company_date, resumed=resumed)
                 if profiles:  # the debtor's profile, also for invoices whose last step was the final one
-                    plan["decisions"] = [
-                        d for d in plan["decisions"] if plan["profiles"].get(d.move.commercial_partner_id) in profiles
+                    plan.decisions = [
+                        d for d in plan.decisions if plan.profiles.get(d.move.commercial_partner_id) in profiles
                     ]
                 lines += engine._preview_lines(plan)
         return lines
@@ -261,7 +250,7 @@ class CreditFollowupEngine(models.AbstractModel):
         return stats
 
     # ------------------------------------------------------------------ deciding
-    def _plan(self, company, partners, date, preview=False, resumed=None):
+    def _plan(self, company, partners, date, resumed=None):
         """Decide every open active invoice of ``partners`` in ``company`` on ``date``.
 
         :param resumed: paused invoices to plan as if resumed (the preview of a run that resumes them first)
@@ -276,9 +265,7 @@ class CreditFollowupEngine(models.AbstractModel):
             [
                 ("company_id", "=", company.id),
                 ("commercial_partner_id", "in", partners.ids),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
+                *Move._credit_open_invoice_domain(),
                 *state_domain,
             ],
             [
@@ -343,14 +330,7 @@ class CreditFollowupEngine(models.AbstractModel):
             figures = net.get((move.commercial_partner_id.id, move.currency_id.id), {})
             decisions.append(self._decide(move, steps_by_profile[profile], date, figures.get("overdue", 0.0)))
         decisions = self._credit_net_out(decisions, net, date)
-        return {
-            "company": company,
-            "date": date,
-            "moves": moves,
-            "decisions": decisions,
-            "profiles": profiles,
-            "preview": preview,
-        }
+        return Plan(company=company, date=date, moves=moves, decisions=decisions, profiles=profiles)
 
     def _credit_net_figures(self, company, partners, date):
         """{(debtor id, currency id): {"credits": open credits in that currency (≤ 0), "overdue": net overdue in
@@ -550,8 +530,8 @@ class CreditFollowupEngine(models.AbstractModel):
     # ------------------------------------------------------------------ executing
     def _execute_plan(self, plan, run):
         stats = Counter()
-        date = plan["date"]
-        decisions = plan["decisions"]
+        date = plan.date
+        decisions = plan.decisions
         stats["partners"] = len({d.move.commercial_partner_id for d in decisions})
         to_execute = [d for d in decisions if d.reason in ("execute", "approval") and d.step]
         stats["invoices"] = len(to_execute)
@@ -575,7 +555,7 @@ class CreditFollowupEngine(models.AbstractModel):
             Action(partner=partner, channel=channel, recipient=recipients[partner], items=items)
             for (partner, channel), items in groups.items()
         ]
-        self._execute_actions(actions, date, plan["company"])
+        self._execute_actions(actions, date, plan.company)
         log_vals = []
         for action in actions:
             stats["action_" + action.channel] += 0 if action.result.get("state") == "failed" else 1
@@ -773,44 +753,6 @@ class CreditFollowupEngine(models.AbstractModel):
                 [vals for action in fallbacks for vals in self._log_vals(action, date, False)]
             )
 
-    # ------------------------------------------------------------------ chatter
-    def _message_vals(self, record, body, subtype_xmlid, company, message_type="notification", **extra):
-        """Full values for a batched mail.message create (no per-record lookups).
-
-        The chatter copy carries no access tokens: whoever reads the debtor's chatter (e.g. another company's users
-        on a shared debtor) must not get the payment links that open its invoices without a login. The outgoing
-        e-mail or SMS (``mail.mail``, ``sms.sms``: administrators only) keeps them."""
-        author = company.partner_id
-        body = _credit_strip_access_tokens(body)
-        email_from = company.email_formatted or tools.formataddr((company.name, company.email or ""))
-        vals = {
-            "model": record._name,
-            "res_id": record.id,
-            "record_name": record.display_name,
-            "body": body,
-            "message_type": message_type,
-            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid),
-            "author_id": author.id,
-            "email_from": email_from,
-            "reply_to": self._credit_reply_to(company),
-            "date": fields.Datetime.now(),
-            "record_company_id": company.id,  # a debtor shared by companies: whose contact this is (the dossier)
-        }
-        vals.update(extra)
-        return vals
-
-    @api.model
-    def _credit_reply_to(self, company):
-        """Where debtors' replies go. credit_dispute routes them to the accounts-receivable alias."""
-        return company.email_formatted or company.partner_id.email_formatted or False
-
-    def _invoice_message_vals(self, action, body, subtype_xmlid, company, **extra):
-        return [self._message_vals(move, body, subtype_xmlid, company, **extra) for move in action.moves]
-
-    def _invoices_summary(self, action):
-        names = ", ".join(action.moves.mapped("name"))
-        return escape(names)
-
     def _post_failure_messages(self, failed, date):
         """Chatter lines for each failed action; one open "fix the contact data" activity per debtor."""
         vals_list = []
@@ -858,3 +800,82 @@ class CreditFollowupEngine(models.AbstractModel):
         self.env["mail.message"].sudo().create(vals_list)  # chatter lines written by the engine
         if activity_vals:
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activity_vals)
+
+    # ------------------------------------------------------------------ approval
+    def _approve(self, partners, company):
+        """Execute the steps waiting for a credit manager's approval for these debtors."""
+        self._check_credit_manager()
+        date = company._credit_today()
+        logs = self.env["credit.followup.log"].search(
+            [("partner_id", "in", partners.ids), ("state", "=", "to_approve"), ("company_id", "=", company.id)]
+        )
+        run = (
+            self.env["credit.followup.run"]
+            .sudo()
+            .create(  # bookkeeping of the approval
+                {"date": date, "company_id": company.id, "trigger": "approval", "user_id": self.env.uid}
+            )
+        )
+        groups = {}
+        for log in logs:
+            groups.setdefault((log.partner_id, log.channel), []).append(log)
+        recipients = self._recipients(logs.partner_id)
+        actions, action_logs = [], []
+        for (partner, channel), group in groups.items():
+            actions.append(Action(partner, channel, recipients[partner], [(log.move_id, log.step_id) for log in group]))
+            action_logs.append(group)
+        self._execute_actions(actions, date, company)
+        counts = {}
+        for action, group in zip(actions, action_logs, strict=True):
+            for log in group:
+                values = {
+                    k: v
+                    for k, v in self._log_vals(action, date, run)[0].items()
+                    if k
+                    in (
+                        "state",
+                        "mail_message_id",
+                        "mail_id",
+                        "message_id",
+                        "activity_id",
+                        "attachment_id",
+                        "failure_reason",
+                    )
+                }
+                log.sudo().write({**values, "date": date, "run_id": run.id})  # engine bookkeeping
+            if action.result.get("state") != "failed":
+                counts[action.channel] = counts.get(action.channel, 0) + 1
+        # the approved steps are now the invoices' last steps; plan what follows
+        for log in logs:
+            log.move_id.sudo().write(
+                {  # engine bookkeeping fields
+                    "credit_followup_step_id": log.step_id.id,
+                    "credit_followup_date": date,
+                    "credit_followup_planned": False,
+                }
+            )
+        run.write({"state": "done", "partner_count": len(logs.partner_id), "invoice_count": len(logs)})
+        return {"partners": len(logs.partner_id), "invoices": len(logs), "actions": counts, "skipped": {}}
+
+    def _preview_lines(self, plan):
+        recipients = self._recipients(plan.moves.commercial_partner_id)
+        channels = dict(self.env["credit.followup.step"]._fields["channel"]._description_selection(self.env))
+        lines = []
+        for decision in plan.decisions:
+            step = decision.step or decision.next_step
+            partner = decision.move.commercial_partner_id
+            lines.append(
+                {
+                    "partner_id": partner.id,
+                    "move_id": decision.move.id,
+                    "step_id": step.id or False,
+                    "channel": step.channel or False,
+                    "channel_label": channels.get(step.channel, ""),
+                    "recipient_id": recipients[partner].id,
+                    # "approval": this run asks for approval; "waiting": it was asked before, nothing new
+                    "action": "waiting" if decision.reason == "approval" and not decision.step else decision.reason,
+                    "next_date": decision.next_date or False,
+                    "amount_residual": decision.move.amount_residual,
+                }
+            )
+        return lines

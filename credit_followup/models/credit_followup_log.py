@@ -179,8 +179,8 @@ class CreditFollowupLog(models.Model):
             )
             group_logs.append(logs)
         # sudo: the engine books on behalf of the company, like it writes its log
-        invoices = self.env["account.move"].sudo().with_company(company).create(vals_list)
-        invoices.action_post()
-        for invoice, logs in zip(invoices, group_logs, strict=True):
+        invoices_sudo = self.env["account.move"].sudo().with_company(company).create(vals_list)
+        invoices_sudo.action_post()
+        for invoice, logs in zip(invoices_sudo, group_logs, strict=True):
             logs.sudo().costs_move_id = invoice  # engine bookkeeping
-        return invoices
+        return invoices_sudo

@@ -12,15 +12,16 @@ class MailMail(models.Model):
         """A reminder the recipient's server refused for good is a failed reminder (fallback follows); one that
         could not be delivered because of our side (server down, connection refused, a 4xx answer) stays
         queued for the next queue run. Never raises into Odoo's mail queue (see _credit_mark_failed)."""
-        logs = self.env["credit.followup.log"]
+        logs_sudo = self.env["credit.followup.log"]
         if failure_type:
-            logs = logs.sudo().search([("mail_id", "in", self.ids), ("state", "=", "done")])  # queue runs as anyone
+            # sudo: the mail queue runs as anyone
+            logs_sudo = logs_sudo.sudo().search([("mail_id", "in", self.ids), ("state", "=", "done")])
         res = super()._postprocess_sent_message(success_pids, failure_reason=failure_reason, failure_type=failure_type)
-        if logs:
+        if logs_sudo:
             if _is_permanent(failure_type, failure_reason):
-                logs._credit_mark_failed(failure_reason or failure_type)
+                logs_sudo._credit_mark_failed(failure_reason or failure_type)
             else:
-                logs.mail_id.filtered(lambda mail: mail.state == "exception").mark_outgoing()
+                logs_sudo.mail_id.filtered(lambda mail: mail.state == "exception").mark_outgoing()
         return res
 
 

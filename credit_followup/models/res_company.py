@@ -154,8 +154,8 @@ class ResCompany(models.Model):
     def _default_credit_tz(self):
         """The time zone of the first administrator who has one (the database's admin, normally), else the
         current user's, else UTC."""
-        admins = self.env.ref("base.group_system").sudo().users  # reading users' time zones, not their data
-        admin = admins.filtered(lambda u: u.tz and u.id != SUPERUSER_ID).sorted("id")[:1]
+        admins_sudo = self.env.ref("base.group_system").sudo().users  # reading users' time zones, not their data
+        admin = admins_sudo.filtered(lambda u: u.tz and u.id != SUPERUSER_ID).sorted("id")[:1]
         return admin.tz or self.env.user.tz or "UTC"
 
     @api.constrains("credit_quiet_hours_start", "credit_quiet_hours_end")

@@ -2,7 +2,7 @@ from odoo import api, fields, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .account_move import credit_check_manager_write
+from .account_move import OPEN_INVOICE_DOMAIN, credit_check_manager_write  # noqa: F401 (other modules import it here)
 
 # A debtor's follow-up settings: written directly only by credit managers; code paths (segmentation, the setup
 # wizard, demo data) write them as superuser. Issue 12's exclusion fields are named here ahead of time.
@@ -23,12 +23,6 @@ FOLLOWUP_STATUS = [
 ]
 
 NO_FOLLOWUP_FIELDS = {"credit_no_followup", "credit_no_followup_reason", "credit_no_followup_until"}
-
-OPEN_INVOICE_DOMAIN = [
-    ("move_type", "=", "out_invoice"),
-    ("state", "=", "posted"),
-    ("payment_state", "in", ("not_paid", "partial")),
-]
 
 
 AGE_BUCKETS = ["not_due", "1_30", "31_60", "61_90", "over_90"]
@@ -203,7 +197,7 @@ class ResPartner(models.Model):
         return False
 
     def _credit_open_invoice_domain(self):
-        return OPEN_INVOICE_DOMAIN + [
+        return self.env["account.move"]._credit_open_invoice_domain() + [
             ("commercial_partner_id", "in", self.commercial_partner_id.ids),
             ("company_id", "=", self.env.company.id),
         ]
@@ -281,8 +275,9 @@ class ResPartner(models.Model):
             partner.credit_invoice_ids = by_partner.get(partner.commercial_partner_id, moves.browse())
 
     def _search_credit_next_action_date(self, operator, value):
-        moves = self.env["account.move"]._search(
-            OPEN_INVOICE_DOMAIN
+        Move = self.env["account.move"]
+        moves = Move._search(
+            Move._credit_open_invoice_domain()
             + [
                 ("credit_followup_state", "=", "active"),
                 ("company_id", "=", self.env.company.id),
@@ -441,13 +436,7 @@ class ResPartner(models.Model):
             return super(ResPartner, self.sudo()).write(vals)
         res = super().write(vals)
         if "credit_followup_profile_id" in vals:
-            self.env["account.move"].search(
-                OPEN_INVOICE_DOMAIN
-                + [
-                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                    ("company_id", "=", self.env.company.id),
-                ]
-            ).credit_followup_planned = False
+            self.env["account.move"].search(self._credit_open_invoice_domain()).credit_followup_planned = False
         return res
 
     # ------------------------------------------------------------ actions

@@ -59,7 +59,7 @@ class ReportCreditLetter(models.AbstractModel):
         # balance, costs and interest when the step states them, and the EPC QR code for a EUR balance
         engine = self.env["credit.followup.engine"]
         for date, actions in actions_by_date.items():
-            amounts = engine.with_context(credit_date=date)._credit_template_data(actions, self.env.company)
+            amounts = engine._credit_template_data(actions, self.env.company, date)
             for partner_id, entry in amounts.items():
                 values[partner_id].update(
                     groups=entry["groups"],

@@ -1,2 +1,3 @@
 from . import followup_plan
+from . import links
 from . import pdf

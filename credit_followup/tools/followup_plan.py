@@ -33,3 +33,15 @@ class Action:
     @property
     def moves(self):
         return self.items[0][0].browse([move.id for move, _step in self.items])
+
+
+@dataclass
+class Plan:
+    """What the engine decided for one batch of debtors of one company on one date (``_plan``): executed by a run
+    (``_execute_plan``), listed by the preview (``_preview_lines``)."""
+
+    company: object
+    date: object
+    moves: object  # the open invoices of the batch that are followed up
+    decisions: list  # [Decision], the invoices that are part of this run
+    profiles: dict  # {debtor: profile}; the preview filters on it

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.credit_followup_contact import CHANNELS
@@ -56,11 +56,11 @@ class CreditFollowupLogContact(models.TransientModel):
                 partner._credit_open_invoice_domain() + [("invoice_date_due", "<", self.env.company._credit_today())]
             )
         if "move_ids" in fields_list:
-            values["move_ids"] = [(6, 0, moves.ids)]
+            values["move_ids"] = [Command.set(moves.ids)]
         if len(moves.currency_id) > 1:  # one currency per promise: the user picks the invoices of one
             moves = moves.filtered(lambda m: m.currency_id == moves.currency_id[:1])
             if "move_ids" in fields_list:
-                values["move_ids"] = [(6, 0, moves.ids)]
+                values["move_ids"] = [Command.set(moves.ids)]
         values.setdefault("promise_amount", sum(moves.mapped("amount_residual")))
         return values
 
@@ -84,6 +84,12 @@ class CreditFollowupLogContact(models.TransientModel):
         self.promise_amount = sum(self.move_ids.mapped("amount_residual"))
 
     def action_confirm(self):
+        contact = self._credit_log_contact()
+        return self._credit_outcome_action(contact) or {"type": "ir.actions.act_window_close"}
+
+    def _credit_log_contact(self):
+        """Register the contact with its outcome (promise, and what other modules add), post it on the chatter and
+        close the call it answers; return the contact. Used by the wizard and by the API."""
         self.ensure_one()
         if self.outcome == "promise":
             if not (self.promise_date and self.promise_amount > 0 and self.move_ids):
@@ -99,7 +105,7 @@ class CreditFollowupLogContact(models.TransientModel):
             {
                 "partner_id": partner.id,
                 "company_id": self.company_id.id,
-                "move_ids": [(6, 0, self.move_ids.ids)],
+                "move_ids": [Command.set(self.move_ids.ids)],
                 "channel": self.channel,
                 "direction": self.direction,
                 "outcome": self.outcome,
@@ -111,20 +117,23 @@ class CreditFollowupLogContact(models.TransientModel):
                 {
                     "partner_id": partner.id,
                     "company_id": self.company_id.id,
-                    "move_ids": [(6, 0, self.move_ids.ids)],
+                    "move_ids": [Command.set(self.move_ids.ids)],
                     "date": self.promise_date,
                     "amount": self.promise_amount,
                     "currency_id": self.currency_id.id,
                     "contact_id": contact.id,
                 }
             )
-        result = self._credit_handle_outcome(contact)
+        self._credit_handle_outcome(contact)
         contact._post_to_chatter()
         if self.activity_id:
             self.activity_id.credit_followup_call = False  # this wizard already registered the contact
             self.activity_id.action_feedback(feedback=self.note or "")
-        return result or {"type": "ir.actions.act_window_close"}
+        return contact
 
     def _credit_handle_outcome(self, contact):
         """Hook for outcomes other modules add (credit_dispute: open a dispute)."""
+
+    def _credit_outcome_action(self, contact):
+        """The action the wizard opens after logging ``contact`` (hook; credit_dispute: its dispute), or False."""
         return False

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -21,7 +21,7 @@ class CreditFollowupPause(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": self.env._("Pause follow-up"),
-            "context": {"default_move_ids": [(6, 0, moves.ids)]},
+            "context": {"default_move_ids": [Command.set(moves.ids)]},
         }
 
     def action_confirm(self):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 
 class CreditFollowupPreview(models.TransientModel):
@@ -26,7 +26,7 @@ class CreditFollowupPreview(models.TransientModel):
     def action_open(self, partners=None, profile=None):
         preview = self.create(
             {
-                "partner_ids": [(6, 0, partners.ids)] if partners else [],
+                "partner_ids": [Command.set(partners.ids)] if partners else [],
                 "profile_id": profile.id if profile else False,
                 "company_id": (profile.company_id if profile else self.env.company).id,
             }
@@ -50,7 +50,7 @@ class CreditFollowupPreview(models.TransientModel):
             profiles=self.profile_id or None,
         )
         keep = ("partner_id", "move_id", "step_id", "recipient_id", "action", "next_date", "amount_residual")
-        self.line_ids = [(5, 0, 0)] + [(0, 0, {k: line[k] for k in keep}) for line in lines]
+        self.line_ids = [Command.clear()] + [Command.create({k: line[k] for k in keep}) for line in lines]
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,

@@ -50,7 +50,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 sendable.append(action)
         if not sendable:
             return
-        data = self.with_context(credit_date=date)._credit_template_data(sendable, company)
+        data = self._credit_template_data(sendable, company, date)
         send_after = company._credit_send_after()
         vals_list = [
             Message._credit_queue_vals(
