@@ -10,7 +10,6 @@ import json
 import logging
 import math
 import re
-from datetime import UTC
 from urllib.parse import urlencode
 
 from jsonschema.exceptions import best_match
@@ -19,9 +18,16 @@ from odoo import Command, fields, http
 from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import float_round, html2plaintext, plaintext2html
 
 from ..models.credit_dispute import OPEN_STATES
+from ..tools.api_values import (
+    amount_value,
+    date_value,
+    dispute_ref,
+    named,
+    step_ref,
+    text_html,
+)
 from ..tools.openapi import (
     allowed_methods,
     document_path,
@@ -85,32 +91,6 @@ def _options(document, template):
     response = request.make_response("", status=204)
     response.headers["Allow"] = allowed_methods(document, template)
     return response
-
-
-def _date(value):
-    return fields.Date.to_string(value) if value else None
-
-
-def _datetime(value):
-    return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z") if value else None
-
-
-def _amount(value, currency):
-    return float_round(value or 0.0, precision_rounding=currency.rounding) if currency else float(value or 0.0)
-
-
-def _named(record):
-    return {"id": record.id, "name": record.display_name or ""} if record else None
-
-
-def _text_html(text):
-    """A plain-text body field as HTML; NUL characters, which PostgreSQL text cannot hold, are dropped."""
-    text = (text or "").replace("\x00", "")
-    return plaintext2html(text) if text.strip() else False
-
-
-def _plain(html):
-    return html2plaintext(html) if html else None
 
 
 def api_route(path, methods, write=False):
@@ -358,123 +338,11 @@ class CreditApi(http.Controller):
             following = f"{API}{path}?{urlencode(args)}"
         return {"total": total, "limit": limit, "offset": offset, "next": following, "items": items}
 
-    # ------------------------------------------------------------------ serializers
-    @staticmethod
-    def _step(step):
-        return {"id": step.id, "name": step.name, "channel": step.channel} if step else None
-
-    @staticmethod
-    def _dispute_ref(dispute):
-        return {"id": dispute.id, "reference": dispute.name, "state": dispute.state} if dispute else None
-
-    @staticmethod
-    def _invoice_refs(moves):
-        return [{"id": move.id, "number": move.name} for move in moves]
-
-    def _invoice(self, move):
-        currency = move.currency_id
-        disputes = request.env["credit.dispute"]
-        if disputes.has_access("read"):
-            disputes = disputes.search([("move_ids", "in", move.ids), ("state", "in", OPEN_STATES)], limit=1)
-        today = fields.Date.context_today(move)
-        return {
-            "id": move.id,
-            "number": move.name,
-            "partner": _named(move.commercial_partner_id),
-            "company": _named(move.company_id),
-            "invoice_date": _date(move.invoice_date),
-            "due_date": _date(move.invoice_date_due),
-            "days_overdue": (today - move.invoice_date_due).days if move.invoice_date_due else 0,
-            "currency": currency.name,
-            "amount_total": _amount(move.amount_total, currency),
-            "amount_open": _amount(move.amount_residual, currency),
-            "payment_state": move.payment_state,
-            "followup": {
-                "state": move.credit_followup_state or None,
-                "pause_reason": move.credit_pause_reason or None,
-                "paused_until": _date(move.credit_pause_until),
-                "last_step": self._step(move.credit_followup_step_id),
-                "last_date": _date(move.credit_followup_date),
-                "next_step": self._step(move.credit_followup_next_step_id),
-                "next_action_date": _date(move.credit_followup_next_date),
-            },
-            "dispute": self._dispute_ref(disputes),
-        }
-
-    def _message(self, message):
-        # author names as the chatter shows them: the message is readable, its author may be of another company
-        author_sudo = message.author_id.sudo()
-        return {
-            "id": message.id,
-            "date": _datetime(message.date),
-            "message_type": message.message_type,
-            "subtype": {"id": message.subtype_id.id, "name": message.subtype_id.sudo().name}
-            if message.subtype_id
-            else None,
-            "author": {"id": author_sudo.id, "name": author_sudo.display_name or ""} if author_sudo else None,
-            "email_from": message.email_from or None,
-            "subject": message.subject or None,
-            "body": message.body or "",
-            "body_text": html2plaintext(message.body or ""),
-            "attachment_count": len(message.attachment_ids),
-        }
-
-    def _dispute(self, dispute):
-        currency = dispute.currency_id
-        category = dispute.category_id
-        return {
-            "id": dispute.id,
-            "reference": dispute.name,
-            "state": dispute.state,
-            "partner": _named(dispute.partner_id),
-            "company": _named(dispute.company_id),
-            "category": {"id": category.id, "code": category.code, "name": category.name} if category else None,
-            "channel": dispute.channel,
-            "description": _plain(dispute.description),
-            "responsible": _named(dispute.user_id),
-            "date_open": _date(dispute.date_open),
-            "date_deadline": _date(dispute.date_deadline),
-            "date_closed": _date(dispute.date_closed),
-            "is_overdue": dispute.is_overdue,
-            "currency": currency.name,
-            "amount_disputed": _amount(dispute.amount_disputed, currency),
-            "amount_open": _amount(dispute.amount_residual, currency),
-            # the disputed invoices' numbers, as the dispute form shows them (invoice_names is computed as
-            # superuser) also to a resolver who may not read invoices
-            "invoices": self._invoice_refs(dispute.sudo().move_ids.sorted("id")),
-        }
-
-    def _contact(self, contact):
-        promise = contact.promise_id
-        return {
-            "id": contact.id,
-            "partner": _named(contact.partner_id),
-            "company": _named(contact.company_id),
-            "date": _datetime(contact.date),
-            "channel": contact.channel,
-            "direction": contact.direction,
-            "outcome": contact.outcome,
-            "note": _plain(contact.note),
-            "logged_by": _named(contact.user_id),
-            "invoices": self._invoice_refs(contact.move_ids.sorted("id")),
-            "promise": {
-                "id": promise.id,
-                "date": _date(promise.date),
-                "amount": _amount(promise.amount, promise.currency_id),
-                "currency": promise.currency_id.name,
-                "state": promise.state,
-                "grace_until": _date(promise.grace_until),
-            }
-            if promise
-            else None,
-            "dispute": self._dispute_ref(contact.dispute_id),
-        }
-
     # ------------------------------------------------------------------ endpoints
     @api_route("/invoices/<int:invoice_id>", ["GET"])
     def invoice_status(self, document, query, invoice_id):
         move = self._get_or_404("account.move", invoice_id, [("move_type", "=", "out_invoice")])
-        return _json(self._invoice(move))
+        return _json(move._credit_api_values())
 
     @api_route("/invoices/<int:invoice_id>/history", ["GET"])
     def invoice_history(self, document, query, invoice_id):
@@ -490,7 +358,7 @@ class CreditApi(http.Controller):
         Message = request.env["mail.message"]
         total = Message.search_count(domain)
         messages = Message.search(domain, limit=query["limit"], offset=query["offset"], order="date desc, id desc")
-        items = [self._message(message) for message in messages]
+        items = [message._credit_api_values() for message in messages]
         return _json(self._page(query, total, items, f"/invoices/{move.id}/history"))
 
     @api_route("/partners/<int:partner_id>/summary", ["GET"])
@@ -532,15 +400,15 @@ class CreditApi(http.Controller):
             {
                 "id": partner.id,
                 "name": partner.display_name,
-                "company": _named(company),
+                "company": named(company),
                 "currency": currency.name,
-                "amount_due": _amount(partner.credit_amount_due, currency),
-                "amount_overdue": _amount(partner.credit_amount_overdue, currency),
+                "amount_due": amount_value(partner.credit_amount_due, currency),
+                "amount_overdue": amount_value(partner.credit_amount_overdue, currency),
                 "followup_status": partner.credit_followup_status or None,
-                "next_action_date": _date(partner.credit_next_action_date),
-                "current_step": self._step(partner.credit_current_step_id),
+                "next_action_date": date_value(partner.credit_next_action_date),
+                "current_step": step_ref(partner.credit_current_step_id),
                 "risk_score": risk,
-                "open_disputes": {"count": len(disputes), "items": [self._dispute_ref(d) for d in disputes]},
+                "open_disputes": {"count": len(disputes), "items": [dispute_ref(d) for d in disputes]},
                 "promises": promises,
                 # this company's broken promises (the partner's own counter adds up every company's)
                 "broken_promise_count": (promises or {}).get("broken", 0),
@@ -578,11 +446,11 @@ class CreditApi(http.Controller):
             return _json(self._page(query, 0, [], "/disputes"))
         total = Dispute.search_count(domain)
         disputes = Dispute.search(domain, limit=query["limit"], offset=query["offset"], order="date_open desc, id desc")
-        return _json(self._page(query, total, [self._dispute(d) for d in disputes], "/disputes"))
+        return _json(self._page(query, total, [d._api_values() for d in disputes], "/disputes"))
 
     @api_route("/disputes/<int:dispute_id>", ["GET"])
     def dispute_get(self, document, query, dispute_id):
-        return _json(self._dispute(self._get_or_404("credit.dispute", dispute_id)))
+        return _json(self._get_or_404("credit.dispute", dispute_id)._api_values())
 
     @api_route("/disputes", ["POST"], write=True)
     def dispute_create(self, document, query):
@@ -605,12 +473,12 @@ class CreditApi(http.Controller):
                         "move_ids": [Command.set(moves.ids)],
                         "category_id": category.id,
                         "channel": body.get("channel", "other"),
-                        "description": _text_html(body.get("description")),
+                        "description": text_html(body.get("description")),
                     }
                 )
             )
         location = f"{API}/disputes/{dispute.id}"
-        return _json(self._dispute(dispute), status=201, headers=[("Location", location)])
+        return _json(dispute._api_values(), status=201, headers=[("Location", location)])
 
     @api_route("/contacts", ["POST"], write=True)
     def contact_create(self, document, query):
@@ -627,7 +495,7 @@ class CreditApi(http.Controller):
             "channel": body["channel"],
             "direction": body.get("direction", "out"),
             "outcome": outcome,
-            "note": _text_html(body.get("note")),
+            "note": text_html(body.get("note")),
         }
         if outcome == "promise":
             promise_date = fields.Date.to_date(body["promise_date"])
@@ -644,7 +512,7 @@ class CreditApi(http.Controller):
             wizard = env["credit.followup.log.contact"].with_company(company).create(vals)
             contact = wizard._credit_log_contact().with_env(env)
         location = f"{API}/contacts/{contact.id}"
-        return _json(self._contact(contact), status=201, headers=[("Location", location)])
+        return _json(contact._api_values(), status=201, headers=[("Location", location)])
 
     @http.route(f"{API}/openapi.json", type="http", auth="none", methods=["GET"], csrf=False, save_session=False)
     def openapi(self, **kwargs):

@@ -9,5 +9,5 @@ from . import credit_dispute_token
 from . import credit_mail_inbox
 from . import credit_mail_public_domain
 from . import mail_thread
-from . import credit_followup_engine
+from . import mail_message
 from . import credit_followup_worklist

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..tools.api_values import amount_value, date_value, dispute_ref, named, step_ref
 from .credit_dispute import OPEN_STATES
 
 
@@ -86,3 +87,36 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------ dossier
     def action_credit_print_dossier(self):
         return self.env.ref("credit_dispute.action_report_credit_dossier_move").report_action(self)
+
+    # ------------------------------------------------------------------ CRM API
+    def _credit_api_values(self):
+        """The invoice as the CRM API shows it: amounts, follow-up status and its open dispute."""
+        self.ensure_one()
+        currency = self.currency_id
+        disputes = self.env["credit.dispute"]
+        if disputes.has_access("read"):
+            disputes = disputes.search([("move_ids", "in", self.ids), ("state", "in", OPEN_STATES)], limit=1)
+        today = fields.Date.context_today(self)
+        return {
+            "id": self.id,
+            "number": self.name,
+            "partner": named(self.commercial_partner_id),
+            "company": named(self.company_id),
+            "invoice_date": date_value(self.invoice_date),
+            "due_date": date_value(self.invoice_date_due),
+            "days_overdue": (today - self.invoice_date_due).days if self.invoice_date_due else 0,
+            "currency": currency.name,
+            "amount_total": amount_value(self.amount_total, currency),
+            "amount_open": amount_value(self.amount_residual, currency),
+            "payment_state": self.payment_state,
+            "followup": {
+                "state": self.credit_followup_state or None,
+                "pause_reason": self.credit_pause_reason or None,
+                "paused_until": date_value(self.credit_pause_until),
+                "last_step": step_ref(self.credit_followup_step_id),
+                "last_date": date_value(self.credit_followup_date),
+                "next_step": step_ref(self.credit_followup_next_step_id),
+                "next_action_date": date_value(self.credit_followup_next_date),
+            },
+            "dispute": dispute_ref(disputes),
+        }

@@ -8,6 +8,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, split_every
 
+from ..tools.api_values import amount_value, date_value, invoice_refs, named, plain
+
 CHANNELS = [
     ("phone", "Phone"),
     ("email", "E-mail"),
@@ -492,7 +494,9 @@ class CreditDispute(models.Model):
             held = new_disputes.move_ids.filtered(
                 lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute"
             )
-            held.sudo().write({"credit_pause_until": until})  # sudo: the company's rule, whoever registers the reply
+            # the same pause (reason, note), now with an end: the company's rule, whoever registers the reply
+            for held_note, held_moves in held.grouped("credit_followup_note").items():
+                held_moves._credit_pause("dispute", until=until, note=held_note)
         elif mode == "partner" and disputes:
             others = self.env["account.move"].search(
                 [*partner.with_company(company)._credit_open_invoice_domain(), ("credit_followup_state", "=", "active")]
@@ -1017,6 +1021,34 @@ class CreditDispute(models.Model):
         if mode != "keep":
             held_sudo._credit_resume_on(date if mode == "date" else False, "reply")
         return held_sudo
+
+    # ------------------------------------------------------------------ CRM API
+    def _api_values(self):
+        """The dispute as the CRM API shows it."""
+        self.ensure_one()
+        currency = self.currency_id
+        category = self.category_id
+        return {
+            "id": self.id,
+            "reference": self.name,
+            "state": self.state,
+            "partner": named(self.partner_id),
+            "company": named(self.company_id),
+            "category": {"id": category.id, "code": category.code, "name": category.name} if category else None,
+            "channel": self.channel,
+            "description": plain(self.description),
+            "responsible": named(self.user_id),
+            "date_open": date_value(self.date_open),
+            "date_deadline": date_value(self.date_deadline),
+            "date_closed": date_value(self.date_closed),
+            "is_overdue": self.is_overdue,
+            "currency": currency.name,
+            "amount_disputed": amount_value(self.amount_disputed, currency),
+            "amount_open": amount_value(self.amount_residual, currency),
+            # the disputed invoices' numbers, as the dispute form shows them (invoice_names is computed as
+            # superuser) also to a resolver who may not read invoices
+            "invoices": invoice_refs(self.sudo().move_ids.sorted("id")),
+        }
 
     # ------------------------------------------------------------------ dossier
     def action_credit_print_dossier(self):

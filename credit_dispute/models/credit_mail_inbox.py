@@ -415,7 +415,7 @@ class CreditMailInbox(models.Model):
 
         With ``notify`` (partners), it is posted the usual way so that they hear about it.
         """
-        reply_to = self.env["credit.followup.engine"]._credit_reply_to(self.company_id)
+        reply_to = self.company_id._credit_reply_to()
         vals_list = []
         posted = self.env["mail.message"]
         for record in records:
@@ -517,7 +517,7 @@ class CreditMailInbox(models.Model):
         subject = template._render_field("subject", self.ids, compute_lang=True)[self.id]
         body = template._render_field("body_html", self.ids, compute_lang=True)[self.id]
         company = self.company_id
-        reply_to = self.env["credit.followup.engine"]._credit_reply_to(company)
+        reply_to = company._credit_reply_to()
         message = self.env["mail.message"].create(
             {
                 "model": self._name,

@@ -129,6 +129,10 @@ class ResCompany(models.Model):
             self.credit_ar_alias_id = self.env["mail.alias"].create(values)
         return self.credit_ar_alias_id
 
+    def _credit_reply_to(self):
+        """Debtors' replies to reminders go to the company's accounts-receivable alias, when it has one."""
+        return self._credit_ar_address() or super()._credit_reply_to()
+
     def _credit_ar_address(self):
         """'Company <debiteuren@domain>' when the AR alias is set, else False."""
         self.ensure_one()

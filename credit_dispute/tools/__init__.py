@@ -1,1 +1,2 @@
+from . import api_values
 from . import openapi

@@ -750,8 +750,8 @@ class CreditFollowupEngine(models.AbstractModel):
 
     @api.model
     def _credit_reply_to(self, company):
-        """Where debtors' replies go. credit_dispute routes them to the accounts-receivable alias."""
-        return company.email_formatted or company.partner_id.email_formatted or False
+        """Where debtors' replies go: the company says (``res.company._credit_reply_to``)."""
+        return company._credit_reply_to()
 
     def _invoice_message_vals(self, action, body, subtype_xmlid, company, **extra):
         return [self._message_vals(move, body, subtype_xmlid, company, **extra) for move in action.moves]

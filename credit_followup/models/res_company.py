@@ -107,6 +107,11 @@ class ResCompany(models.Model):
             costs = min(costs, self.credit_collection_costs_max)
         return self.currency_id.round(costs)
 
+    def _credit_reply_to(self):
+        """Where debtors' replies to reminders go (hook): the company's address; credit_dispute: its
+        accounts-receivable alias."""
+        return self.email_formatted or self.partner_id.email_formatted or False
+
     def _credit_epc_qr(self, amount, currency, communication, debtor, bank=None):
         """EPC (SEPA credit transfer) QR code as a data URI for ``amount``; False unless the amount is a positive
         EUR amount (EPC is EUR only) and the company has an IBAN."""
