@@ -23,6 +23,11 @@
         "wizards/credit_whatsapp_link_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "credit_whatsapp/static/tests/tours/**/*",
+        ],
+    },
     "demo": ["demo/credit_whatsapp_demo.xml"],
     "uninstall_hook": "_credit_whatsapp_uninstall",
     "installable": True,

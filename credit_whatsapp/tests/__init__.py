@@ -4,3 +4,4 @@ from . import test_webhook
 from . import test_matching
 from . import test_compose
 from . import test_access
+from . import test_compose_tour
