@@ -490,7 +490,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 ("credit_followup_next_step_id", "!=", False),
             ]
         )
-        self.env["credit.followup.log"].sudo().create(
+        self._create_logs(
             [  # the skip is part of the invoices' follow-up record
                 {
                     "move_id": move.id,
@@ -580,7 +580,7 @@ class CreditFollowupEngine(models.AbstractModel):
             )
         log_vals += self._credit_skip_log_vals([d for d in decisions if d.reason == "credited"], date, run)
         self._credit_clear_skips(log_vals)
-        self.env["credit.followup.log"].sudo().create(log_vals)  # the log is written by the engine only
+        self._create_logs(log_vals)
         self._write_plan(decisions, date)
         return stats
 
@@ -628,6 +628,11 @@ class CreditFollowupEngine(models.AbstractModel):
                     SQL(", ").join(keys),
                 )
             )
+
+    def _create_logs(self, vals_list):
+        """Write ``credit.followup.log`` rows: every row the engine writes (steps, approvals, skips, credited
+        invoices, fallbacks) passes here."""
+        return self.env["credit.followup.log"].sudo().create(vals_list)  # the log is written by the engine only
 
     def _log_vals(self, action, date, run):
         result = action.result
@@ -749,9 +754,7 @@ class CreditFollowupEngine(models.AbstractModel):
             for action in fallbacks:
                 action.result.setdefault("state", "done")
             # the caller only logs the primary actions: log the fallback ones here
-            self.env["credit.followup.log"].sudo().create(
-                [vals for action in fallbacks for vals in self._log_vals(action, date, False)]
-            )
+            self._create_logs([vals for action in fallbacks for vals in self._log_vals(action, date, False)])
 
     def _post_failure_messages(self, failed, date):
         """Chatter lines for each failed action; one open "fix the contact data" activity per debtor."""
