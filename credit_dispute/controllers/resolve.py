@@ -135,7 +135,7 @@ class CreditDisputeResolve(http.Controller):
         dispute.action_start()
         days = max(dispute.company_id.credit_dispute_remind_days, 1)
         deadline = fields.Date.add(fields.Date.context_today(dispute), days=days)
-        activity_type = dispute._credit_activity_type()
+        activity_type = dispute._activity_type()
         activity = dispute.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)[:1]
         if activity:
             deadline = max(deadline, activity.date_deadline)

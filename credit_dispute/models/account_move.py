@@ -78,11 +78,11 @@ class AccountMove(models.Model):
 
     def action_credit_register_dispute(self):
         """ "Register dispute" on invoices: a new dispute for their debtor (one debtor at a time)."""
-        return self.env["credit.dispute"]._credit_action_register(self.commercial_partner_id, self)
+        return self.env["credit.dispute"]._action_register(self.commercial_partner_id, self)
 
     def action_credit_open_disputes(self):
         self.ensure_one()
-        return self.env["credit.dispute"]._credit_action_list(self.credit_dispute_ids)
+        return self.env["credit.dispute"]._action_list(self.credit_dispute_ids)
 
     # ------------------------------------------------------------------ dossier
     def action_credit_print_dossier(self):

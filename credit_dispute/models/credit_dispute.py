@@ -135,7 +135,7 @@ class CreditDispute(models.Model):
     pauses_followup = fields.Boolean(compute="_compute_pauses_followup")
     may_manage = fields.Boolean(
         compute="_compute_may_manage",
-        default=lambda self: self._credit_may_manage(),  # a new dispute's form
+        default=lambda self: self._may_manage(),  # a new dispute's form
         help="Technical: the user changes the debtor, invoices, category, deadline, responsible and amount (a "
         "responsible without the resolver role changes the dispute through its buttons only).",
     )
@@ -227,7 +227,7 @@ class CreditDispute(models.Model):
 
     @api.depends_context("uid")
     def _compute_may_manage(self):
-        self.may_manage = self._credit_may_manage()
+        self.may_manage = self._may_manage()
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
@@ -300,7 +300,7 @@ class CreditDispute(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._credit_check_readable_moves(self._credit_command_move_ids(vals.get("move_ids")))
+            self._check_readable_moves(self._command_move_ids(vals.get("move_ids")))
             if vals.get("partner_id"):
                 vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
             if vals.get("name", "/") == "/":
@@ -312,13 +312,13 @@ class CreditDispute(models.Model):
         disputes = super(CreditDispute, self.with_context(mail_auto_subscribe_no_notify=True)).create(vals_list)
         disputes = disputes.with_env(self.env)
         self._check_invoices_open(disputes.sudo().move_ids)
-        disputes._credit_pause_invoices()
-        disputes._credit_post_opened()
-        disputes._credit_notify_responsible()
+        disputes._pause_invoices()
+        disputes._post_opened()
+        disputes._notify_responsible()
         return disputes
 
     def write(self, vals):
-        if PROTECTED_FIELDS & set(vals) and not self._credit_may_manage():
+        if PROTECTED_FIELDS & set(vals) and not self._may_manage():
             raise AccessError(
                 self.env._(
                     "Only dispute resolvers and credit managers change a dispute's debtor, invoices, category, "
@@ -326,7 +326,7 @@ class CreditDispute(models.Model):
                 )
             )
         if "move_ids" in vals:
-            self._credit_check_readable_moves(self._credit_command_move_ids(vals["move_ids"]))
+            self._check_readable_moves(self._command_move_ids(vals["move_ids"]))
         old_moves = {dispute: dispute.sudo().move_ids for dispute in self} if "move_ids" in vals else {}
         old_users = {dispute: dispute.user_id for dispute in self} if "user_id" in vals else {}
         result = super(CreditDispute, self.with_context(mail_auto_subscribe_no_notify=True)).write(vals)
@@ -337,18 +337,18 @@ class CreditDispute(models.Model):
                 if removed:
                     removed._credit_resume("dispute")
         if {"move_ids", "category_id"} & set(vals):
-            self.filtered(lambda d: d.state in OPEN_STATES)._credit_pause_invoices()
+            self.filtered(lambda d: d.state in OPEN_STATES)._pause_invoices()
             # a category that does not pause (anymore) lets its invoices go on
             self.filtered(lambda d: d.state in OPEN_STATES and not d.pauses_followup).sudo().move_ids._credit_resume(
                 "dispute"
             )
         if "category_id" in vals:
             # qualified in a category that does not pause: the debtor's other invoices held by its e-mail go on too
-            self.filtered(lambda d: d.state in OPEN_STATES and not d.pauses_followup)._credit_release_held("now")
+            self.filtered(lambda d: d.state in OPEN_STATES and not d.pauses_followup)._release_held("now")
         if old_users:
             self.filtered(lambda d: d.user_id != old_users[d])._credit_new_link_generation()
             changed = self.filtered(lambda d: d.user_id and d.user_id != old_users[d] and d.state in OPEN_STATES)
-            changed._credit_notify_responsible()
+            changed._notify_responsible()
         return result
 
     def _credit_new_link_generation(self):
@@ -363,7 +363,7 @@ class CreditDispute(models.Model):
             )
             self.invalidate_recordset(["credit_link_generation"])
 
-    def _credit_may_manage(self):
+    def _may_manage(self):
         user = self.env.user
         return self.env.su or any(
             user.has_group(group)
@@ -371,7 +371,7 @@ class CreditDispute(models.Model):
         )
 
     @api.model
-    def _credit_command_move_ids(self, commands):
+    def _command_move_ids(self, commands):
         """The invoice ids that x2many ``commands`` (set, link, or bare ids) put on a dispute."""
         move_ids = []
         for command in commands or []:
@@ -384,7 +384,7 @@ class CreditDispute(models.Model):
         return move_ids
 
     @api.model
-    def _credit_check_readable_moves(self, move_ids):
+    def _check_readable_moves(self, move_ids):
         """A user puts only invoices on a dispute that they may read; the refusal names none of them (it must not
         confirm that an invoice id exists, nor tell its number)."""
         if self.env.su or not move_ids:
@@ -398,7 +398,7 @@ class CreditDispute(models.Model):
     def _default_responsible(self, vals):
         """The category's default responsible for the dispute about to be created from ``vals``, else the user."""
         category = self.env["credit.issue.category"].browse(vals.get("category_id"))
-        move_ids = self._credit_command_move_ids(vals.get("move_ids"))
+        move_ids = self._command_move_ids(vals.get("move_ids"))
         # sudo: the salesperson of invoices a resolver may not read
         moves_sudo = self.env["account.move"].sudo().browse(move_ids)
         user = category._default_responsible(moves_sudo) if category else self.env["res.users"]
@@ -410,7 +410,7 @@ class CreditDispute(models.Model):
             raise UserError(self.env._("Cancel a dispute before deleting it."))
 
     # ------------------------------------------------------------------ pause / resume
-    def _credit_pause_invoices(self):
+    def _pause_invoices(self):
         """Pause the invoices of open disputes whose category pauses follow-up (reason "dispute")."""
         for dispute in self.filtered(lambda d: d.state in OPEN_STATES and d.pauses_followup):
             moves_sudo = dispute.sudo().move_ids  # pausing is the dispute's own effect, also when a resolver opens it
@@ -418,7 +418,7 @@ class CreditDispute(models.Model):
                 "dispute", note=self.env._("Dispute %(name)s", name=dispute.name)
             )
 
-    def _credit_resume_invoices(self, mode="now", date=False):
+    def _resume_invoices(self, mode="now", date=False):
         """After the dispute ends: resume now, on ``date``, or keep the invoices paused (``mode='keep'``)."""
         moves_sudo = self.sudo().move_ids.filtered(
             lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "dispute"
@@ -427,7 +427,7 @@ class CreditDispute(models.Model):
         moves_sudo -= self.sudo().search([("id", "not in", self.ids), ("state", "in", OPEN_STATES)]).move_ids
         if mode != "keep":
             moves_sudo._credit_resume_on(date if mode == "date" else False, "dispute")
-        return moves_sudo | self._credit_release_held(mode, date)
+        return moves_sudo | self._release_held(mode, date)
 
     # ------------------------------------------------------------------ a debtor's reply (e-mail, WhatsApp…)
     @api.model
@@ -481,11 +481,11 @@ class CreditDispute(models.Model):
         if register:
             register(existing, new)
         if not automatic:
-            self._credit_reply_pause(partner, company, new, existing | new, pause_note)
+            self._reply_pause(partner, company, new, existing | new, pause_note)
         return existing, new
 
     @api.model
-    def _credit_reply_pause(self, partner, company, new_disputes, disputes, note=None):
+    def _reply_pause(self, partner, company, new_disputes, disputes, note=None):
         """The company's choice (``credit_reply_pause_mode``) on top of the dispute's own pause."""
         mode = company.credit_reply_pause_mode
         if mode == "hold":
@@ -531,14 +531,14 @@ class CreditDispute(models.Model):
             vals["resolution_note"] = note
         self.check_access("write")
         self.sudo().write(vals)  # sudo: see action_start
-        self._credit_post_closed()
-        self._credit_resume_invoices(resume, resume_date)
-        self.activity_ids.filtered(lambda a: a.activity_type_id == self._credit_activity_type()).action_feedback(
+        self._post_closed()
+        self._resume_invoices(resume, resume_date)
+        self.activity_ids.filtered(lambda a: a.activity_type_id == self._activity_type()).action_feedback(
             feedback=note or ""
         )
         # the managers' escalation activities end with the dispute, also when its responsible closes it
         self.sudo().activity_ids.filtered(
-            lambda a: a.activity_type_id == self._credit_escalation_activity_type()
+            lambda a: a.activity_type_id == self._escalation_activity_type()
         ).action_feedback(feedback=note or "")
         return True
 
@@ -547,13 +547,11 @@ class CreditDispute(models.Model):
             raise UserError(self.env._("Only open disputes can be cancelled."))
         self.check_access("write")
         self.sudo().write({"state": "cancelled", "date_closed": fields.Date.context_today(self)})  # see action_start
-        self._credit_post_closed()
-        self._credit_resume_invoices("now")
-        self.activity_ids.filtered(lambda a: a.activity_type_id == self._credit_activity_type()).unlink()
+        self._post_closed()
+        self._resume_invoices("now")
+        self.activity_ids.filtered(lambda a: a.activity_type_id == self._activity_type()).unlink()
         # sudo: the managers' escalation activities go too, also when the responsible cancels
-        self.sudo().activity_ids.filtered(
-            lambda a: a.activity_type_id == self._credit_escalation_activity_type()
-        ).unlink()
+        self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == self._escalation_activity_type()).unlink()
         return True
 
     def action_reopen(self):
@@ -562,8 +560,8 @@ class CreditDispute(models.Model):
         self.check_access("write")
         self.sudo().write({"state": "in_progress", "date_closed": False})  # sudo: see action_start
         self._credit_new_link_generation()
-        self._credit_pause_invoices()
-        self._credit_notify_responsible()
+        self._pause_invoices()
+        self._notify_responsible()
         return True
 
     def action_open_close_wizard(self):
@@ -588,7 +586,7 @@ class CreditDispute(models.Model):
 
     # ------------------------------------------------------------------ chatter & responsible
     @api.model
-    def _credit_activity_type(self):
+    def _activity_type(self):
         return self.env.ref("credit_dispute.mail_activity_type_credit_dispute")
 
     def _track_subtype(self, init_values):
@@ -597,7 +595,7 @@ class CreditDispute(models.Model):
             return self.env.ref("credit_dispute.mt_credit_dispute_closed")
         return super()._track_subtype(init_values)
 
-    def _credit_post_opened(self):
+    def _post_opened(self):
         """ "Dispute opened" on each invoice and the debtor: part of their contact history."""
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for dispute in self:
@@ -608,9 +606,9 @@ class CreditDispute(models.Model):
                 channel=channels[dispute.channel],
                 user=dispute.user_id.name or "-",
             )
-            dispute._credit_post_on_debtor(text, dispute.description, "credit_dispute.mt_credit_dispute_opened")
+            dispute._post_on_debtor(text, dispute.description, "credit_dispute.mt_credit_dispute_opened")
 
-    def _credit_post_closed(self):
+    def _post_closed(self):
         states = dict(self._fields["state"]._description_selection(self.env))
         for dispute in self:
             text = self.env._(
@@ -619,9 +617,9 @@ class CreditDispute(models.Model):
                 state=states[dispute.state].lower(),
                 user=self.env.user.name,
             )
-            dispute._credit_post_on_debtor(text, dispute.resolution_note, "credit_dispute.mt_credit_dispute_closed")
+            dispute._post_on_debtor(text, dispute.resolution_note, "credit_dispute.mt_credit_dispute_closed")
 
-    def _credit_post_on_debtor(self, text, html, subtype_xmlid):
+    def _post_on_debtor(self, text, html, subtype_xmlid):
         """A line on the debtor's and each invoice's chatter, written by the dispute also when a resolver acts
         (sudo: they may not read invoices)."""
         self.ensure_one()
@@ -633,9 +631,9 @@ class CreditDispute(models.Model):
                 body=body, subtype_id=subtype.id, message_type="notification", record_company_id=self.company_id.id
             )
 
-    def _credit_notify_responsible(self):
+    def _notify_responsible(self):
         """An activity (one per dispute, reassigned, never duplicated) and an e-mail to the responsible."""
-        activity_type = self._credit_activity_type()
+        activity_type = self._activity_type()
         template = self.env.ref("credit_dispute.mail_template_credit_dispute_assigned")
         for dispute in self.filtered("user_id"):
             activity = dispute.activity_ids.filtered(lambda a, t=activity_type: a.activity_type_id == t)[:1]
@@ -668,16 +666,16 @@ class CreditDispute(models.Model):
 
     # ------------------------------------------------------------------ e-mail action links
     def _credit_action_token(self, action, expiry=None):
-        return self.env["credit.dispute.token"]._credit_make(self, action, expiry=expiry)
+        return self.env["credit.dispute.token"]._make(self, action, expiry=expiry)
 
-    def _credit_action_url(self, action, expiry=None):
+    def _action_url(self, action, expiry=None):
         return f"{self.get_base_url()}/credit/dispute/action/{self._credit_action_token(action, expiry=expiry)}"
 
     def _credit_responsible_email_links(self):
         """Signed one-click links for the responsible, before the link that opens the dispute in Odoo.
 
-        Only for the code that mails the responsible (``_credit_notify_responsible``, which passes them to the
-        render): anywhere else signing refuses (``credit.dispute.token._credit_make``)."""
+        Only for the code that mails the responsible (``_notify_responsible``, which passes them to the
+        render): anywhere else signing refuses (``credit.dispute.token._make``)."""
         self.ensure_one()
         links = [(self.env._("Open the dispute"), f"{self.get_base_url()}/odoo/credit.dispute/{self.id}")]
         if not self.user_id or self.state not in OPEN_STATES:
@@ -687,11 +685,11 @@ class CreditDispute(models.Model):
             "not_solved": self.env._("Not solved yet"),
             "reject": self.env._("Reject"),
         }
-        return [(labels[action], self._credit_action_url(action)) for action in LINK_ACTIONS] + links
+        return [(labels[action], self._action_url(action)) for action in LINK_ACTIONS] + links
 
     # ------------------------------------------------------------------ actions for other screens
     @api.model
-    def _credit_action_register(self, partner, moves=None):
+    def _action_register(self, partner, moves=None):
         """A new dispute form for ``partner`` (and ``moves``), as a dialog."""
         partner = partner.commercial_partner_id
         if len(partner) != 1:
@@ -712,7 +710,7 @@ class CreditDispute(models.Model):
         }
 
     @api.model
-    def _credit_action_list(self, disputes):
+    def _action_list(self, disputes):
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_dispute.action_credit_dispute")
         action["domain"] = [("id", "in", disputes.ids)]
         action["context"] = {"create": False}
@@ -758,31 +756,31 @@ class CreditDispute(models.Model):
         done = 0
         for batch in split_every(BATCH_SIZE, dispute_ids, self.browse):
             for company, disputes in batch.grouped("company_id").items():
-                counts.update(disputes.with_company(company)._credit_sla_process(today))
+                counts.update(disputes.with_company(company)._sla_process(today))
             done += len(batch)
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(dispute_ids) - done)
                 self.env.cr.commit()  # pylint: disable=invalid-commit  # batch boundary
         return {key: counts[key] for key in ("reminded_before", "reminded_after", "escalated")}
 
-    def _credit_sla_process(self, today):
+    def _sla_process(self, today):
         """Send the reminders and escalations due on ``today`` for these disputes (of one company)."""
         to_remind = {"before": self.browse(), "after": self.browse()}
         to_escalate = self.browse()
         for dispute in self:
-            kind = dispute._credit_sla_reminder_due(today)
+            kind = dispute._sla_reminder_due(today)
             if kind:
                 to_remind[kind] |= dispute
-            if dispute._credit_sla_escalation_due(today):
+            if dispute._sla_escalation_due(today):
                 to_escalate |= dispute
-        to_remind["before"]._credit_sla_remind(today, before=True)
-        to_remind["after"]._credit_sla_remind(today, before=False)
-        to_escalate._credit_sla_escalate(today)
+        to_remind["before"]._sla_remind(today, before=True)
+        to_remind["after"]._sla_remind(today, before=False)
+        to_escalate._sla_escalate(today)
         return Counter(
             reminded_before=len(to_remind["before"]), reminded_after=len(to_remind["after"]), escalated=len(to_escalate)
         )
 
-    def _credit_sla_reminder_due(self, today):
+    def _sla_reminder_due(self, today):
         """``"before"``, ``"after"`` (the deadline) or ``False``: the reminder the responsible gets today."""
         self.ensure_one()
         if self.state not in OPEN_STATES or not self.date_deadline or not self.user_id:
@@ -804,7 +802,7 @@ class CreditDispute(models.Model):
             return "after"
         return False
 
-    def _credit_sla_escalation_due(self, today):
+    def _sla_escalation_due(self, today):
         self.ensure_one()
         after = self.company_id.credit_dispute_escalate_days
         if self.state not in OPEN_STATES or not self.date_deadline or after <= 0:
@@ -814,11 +812,11 @@ class CreditDispute(models.Model):
         return today >= escalate_on and not (self.sla_escalated_date and self.sla_escalated_date >= escalate_on)
 
     # ------------------------------------------------------------------ reminders
-    def _credit_sla_remind(self, today, before):
+    def _sla_remind(self, today, before):
         """Update (or recreate) the responsible's "Solve dispute" activity and log the reminder in the chatter."""
         if not self:
             return
-        activity_type = self._credit_activity_type()
+        activity_type = self._activity_type()
         subtype = self.env.ref("credit_dispute.mt_credit_dispute_reminder")
         to_schedule, lines = [], []
         for dispute in self:
@@ -840,7 +838,7 @@ class CreditDispute(models.Model):
                 # before the deadline the activity is due on it; after, the reminder puts it on today's list
                 "date_deadline": dispute.date_deadline if before else today,
                 "summary": summary,
-                "note": local._credit_sla_note(),
+                "note": local._sla_note(),
             }
             activity = dispute.activity_ids.filtered(lambda a, t=activity_type: a.activity_type_id == t)
             if activity:
@@ -848,7 +846,7 @@ class CreditDispute(models.Model):
             else:  # the responsible deleted it, or marked it done without closing the dispute
                 to_schedule.append((dispute, {"activity_type_id": activity_type.id, **vals}))
             lines.append((dispute, line))
-        self._credit_sla_schedule(to_schedule)
+        self._sla_schedule(to_schedule)
         for dispute, line in lines:
             # the chatter line notifies the responsible (inbox or queued e-mail, as they prefer)
             dispute.with_context(mail_notify_force_send=False).message_post(
@@ -859,7 +857,7 @@ class CreditDispute(models.Model):
             )
         self.write({"sla_last_reminder_date": today})
 
-    def _credit_sla_schedule(self, to_schedule):
+    def _sla_schedule(self, to_schedule):
         """``dispute.activity_schedule(**vals)`` for each ``(dispute, vals)``, one ``create`` per assignee:
         scheduling one activity at a time costs an insert and a follower subscription per activity."""
         if not to_schedule or self.env.context.get("mail_activity_automation_skip"):
@@ -892,7 +890,7 @@ class CreditDispute(models.Model):
             activities |= Activity.create(vals_list)
         return activities
 
-    def _credit_sla_note(self):
+    def _sla_note(self):
         """The activity's note: what the dispute is about and until when, in the env's language."""
         self.ensure_one()
         _ = self.env._
@@ -915,10 +913,10 @@ class CreditDispute(models.Model):
 
     # ------------------------------------------------------------------ escalation
     @api.model
-    def _credit_escalation_activity_type(self):
+    def _escalation_activity_type(self):
         return self.env.ref("credit_dispute.mail_activity_type_credit_dispute_escalated")
 
-    def _credit_sla_managers(self):
+    def _sla_managers(self):
         """The credit managers the dispute escalates to: those of its company, except its own responsible."""
         self.ensure_one()
         managers = (
@@ -928,18 +926,18 @@ class CreditDispute(models.Model):
         )
         return (managers - self.user_id) or managers
 
-    def _credit_sla_escalate(self, today):
+    def _sla_escalate(self, today):
         """One activity per credit manager (updated, never duplicated) and a chatter line naming them."""
         if not self:
             return
-        activity_type = self._credit_escalation_activity_type()
+        activity_type = self._escalation_activity_type()
         subtype = self.env.ref("credit_dispute.mt_credit_dispute_reminder")
         to_schedule, posts, managers_of = [], [], {}
         for dispute in self:
             # the managers depend on the company and the responsible only
             key = (dispute.company_id, dispute.user_id)
             if key not in managers_of:
-                managers_of[key] = dispute._credit_sla_managers()
+                managers_of[key] = dispute._sla_managers()
             managers = managers_of[key]
             existing = dispute.activity_ids.filtered(lambda a, t=activity_type: a.activity_type_id == t)
             for manager in managers:
@@ -955,7 +953,7 @@ class CreditDispute(models.Model):
                     "note": Markup("<p>%s</p>%s")
                     % (
                         local.env._("Responsible: %(user)s", user=dispute.user_id.name or "-"),
-                        local._credit_sla_note(),
+                        local._sla_note(),
                     ),
                 }
                 activity = existing.filtered(lambda a, m=manager: a.user_id == m)[:1]
@@ -976,7 +974,7 @@ class CreditDispute(models.Model):
             else:
                 line = _("To escalate, but the company has no credit manager.")
             posts.append((dispute, line, managers))
-        self._credit_sla_schedule(to_schedule)
+        self._sla_schedule(to_schedule)
         for dispute, line, managers in posts:
             dispute.with_context(mail_notify_force_send=False).message_post(
                 body=Markup("<p>%s</p>") % line,
@@ -1009,7 +1007,7 @@ class CreditDispute(models.Model):
         copy=False,
     )
 
-    def _credit_release_held(self, mode="now", date=False):
+    def _release_held(self, mode="now", date=False):
         """Resume the invoices these disputes held (reason "reply"), unless another open dispute holds them."""
         held_sudo = self.sudo().credit_held_move_ids.filtered(  # the dispute's own effect, whoever closes it
             lambda m: m.credit_followup_state == "paused" and m.credit_pause_reason == "reply"

@@ -46,7 +46,7 @@ class CreditDisputeToken(models.Model):
 
     # ------------------------------------------------------------------ signing
     @api.model
-    def _credit_valid_days(self):
+    def _valid_days(self):
         value = self.env["ir.config_parameter"].sudo().get_param("credit_dispute.link_valid_days")
         try:
             days = int(value or DEFAULT_VALID_DAYS)
@@ -55,7 +55,7 @@ class CreditDisputeToken(models.Model):
         return max(days, 1)
 
     @api.model
-    def _credit_signature(self, dispute_id, action, user_id, expiry, generation=0):
+    def _signature(self, dispute_id, action, user_id, expiry, generation=0):
         """HMAC-SHA256 over the link's fields and the dispute's link generation (not in the link itself: a
         reopened or reassigned dispute has a new generation, so its older links stop working)."""
         message = (int(dispute_id), action, int(user_id), int(expiry))
@@ -65,7 +65,7 @@ class CreditDisputeToken(models.Model):
         return hmac_tool(self.env(su=True), TOKEN_SCOPE, message)
 
     @api.model
-    def _credit_make(self, dispute, action, expiry=None):
+    def _make(self, dispute, action, expiry=None):
         """The token of ``action`` on ``dispute`` for its current responsible, valid until ``expiry`` (unix time)."""
         dispute.ensure_one()
         if self.env.context.get("credit_dispute_link_permit") is not LINK_PERMIT:
@@ -74,15 +74,15 @@ class CreditDisputeToken(models.Model):
         if action not in LINK_ACTIONS:
             raise ValueError(f"Unknown dispute link action {action!r}")
         if expiry is None:
-            expiry = int(time.time()) + self._credit_valid_days() * 86400
+            expiry = int(time.time()) + self._valid_days() * 86400
         expiry = int(expiry)
         user_id = dispute.user_id.id
-        signature = self._credit_signature(dispute.id, action, user_id, expiry, dispute.sudo().credit_link_generation)
+        signature = self._signature(dispute.id, action, user_id, expiry, dispute.sudo().credit_link_generation)
         return f"{dispute.id}.{action}.{user_id}.{expiry}.{signature}"
 
     # ------------------------------------------------------------------ checking
     @api.model
-    def _credit_may_act(self, user, dispute):
+    def _may_act(self, user, dispute):
         """An archived user, a portal user or one who left the dispute's company cannot act through a link."""
         return user.active and not user.share and dispute.company_id in user.company_ids
 
@@ -104,11 +104,11 @@ class CreditDisputeToken(models.Model):
         if not dispute_sudo:
             return {"error": "invalid"}
         generation = dispute_sudo.credit_link_generation
-        expected = self._credit_signature(dispute_id, action, user_id, expiry, generation)
+        expected = self._signature(dispute_id, action, user_id, expiry, generation)
         if not consteq(signature, expected):
             # a genuine link of before the dispute was reopened or reassigned: say so, change nothing
             older = any(
-                consteq(signature, self._credit_signature(dispute_id, action, user_id, expiry, previous))
+                consteq(signature, self._signature(dispute_id, action, user_id, expiry, previous))
                 for previous in range(max(generation - MAX_GENERATIONS, 0), generation)
             )
             if not older:
@@ -130,7 +130,7 @@ class CreditDisputeToken(models.Model):
             result["error"] = "used"
         elif int(expiry) < time.time():
             result["error"] = "expired"
-        elif dispute_sudo.user_id.id != int(user_id) or not self._credit_may_act(result["user"], dispute_sudo):
+        elif dispute_sudo.user_id.id != int(user_id) or not self._may_act(result["user"], dispute_sudo):
             result["error"] = "reassigned"
         elif dispute_sudo.state not in OPEN_STATES:
             result["error"] = "closed"

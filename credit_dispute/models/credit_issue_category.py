@@ -55,7 +55,7 @@ class CreditIssueCategory(models.Model):
         return self.responsible_user_id
 
     @api.model
-    def _credit_shipped_categories(self):
+    def _shipped_categories(self):
         """The categories shipped with the module (main company's records), used as templates for other companies."""
         data_sudo = (
             self.env["ir.model.data"].sudo().search([("module", "=", "credit_dispute"), ("model", "=", self._name)])
@@ -70,7 +70,7 @@ class CreditIssueCategory(models.Model):
         """Give ``company`` the shipped categories it does not have yet (copies keep the translations)."""
         existing = set(self.with_context(active_test=False).search([("company_id", "=", company.id)]).mapped("code"))
         created = self.browse()
-        for template in self._credit_shipped_categories():
+        for template in self._shipped_categories():
             if template.code in existing or (codes is not None and template.code not in codes):
                 continue
             created |= template.copy({"company_id": company.id, "responsible_user_id": False, "active": True})

@@ -3,7 +3,7 @@
 The mail gateway creates one ``credit.mail.inbox`` record per conversation (``message_new``);
 later mails of the same conversation (replies to our acknowledgement) land on it through
 ``message_update``. Right after the gateway posted a mail on the record, it is matched to a
-debtor and registered on the invoices concerned (``_credit_process_incoming``):
+debtor and registered on the invoices concerned (``_process_incoming``):
 
 1. a reply to one of our reminders (``In-Reply-To`` / ``References`` = a reminder's Message-Id
    kept in ``credit.followup.log.message_id``): the reminded invoices;
@@ -133,8 +133,7 @@ class CreditMailInbox(models.Model):
             inbox.ack_known_sender = bool(inbox.partner_id) and (
                 inbox.match_method in ("reply", "sender", "invoice")
                 or bool(
-                    inbox.email_normalized
-                    and inbox.email_normalized in inbox.sudo()._credit_contact_emails(inbox.partner_id)
+                    inbox.email_normalized and inbox.email_normalized in inbox.sudo()._contact_emails(inbox.partner_id)
                 )
             )
             inbox.ack_reference = f"AR-{inbox.id:06d}" if inbox.id else False
@@ -166,13 +165,13 @@ class CreditMailInbox(models.Model):
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
         if self.env.context.get("credit_mail_gateway") and message.message_type == "email":
-            self.with_context(credit_mail_gateway=False)._credit_process_incoming(
+            self.with_context(credit_mail_gateway=False)._process_incoming(
                 message, self.env.context.get("credit_mail_automatic") or False
             )
         return result
 
     @api.model
-    def _credit_automatic_reason(self, email_message, message_dict):
+    def _automatic_reason(self, email_message, message_dict):
         """Why a raw e-mail was sent by a machine (auto-reply, bounce, list), or False (RFC 3834)."""
         auto_submitted = (email_message.get("Auto-Submitted") or "").strip().lower()
         if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
@@ -191,7 +190,7 @@ class CreditMailInbox(models.Model):
             return f"From: {email}"
         return False
 
-    def _credit_process_incoming(self, message, automatic=False):
+    def _process_incoming(self, message, automatic=False):
         """Match the e-mail the gateway just posted and register it (or leave it to triage)."""
         self.ensure_one()
         # the mail gateway: matching reads invoices, logs and partners of the alias' company only
@@ -202,19 +201,19 @@ class CreditMailInbox(models.Model):
                 # someone else in the thread (a reply-all from a third party) is registered, but opens no
                 # dispute and pauses nothing: only the debtor's own people do
                 sender = email_normalize(message.email_from or "")
-                known = bool(sender) and sender in inbox_sudo._credit_debtor_addresses()
-                inbox_sudo._credit_register(message, automatic=automatic or not known, acknowledge=False)
+                known = bool(sender) and sender in inbox_sudo._debtor_addresses()
+                inbox_sudo._register_email(message, automatic=automatic or not known, acknowledge=False)
             return
-        match = inbox_sudo._credit_match(message)
+        match = inbox_sudo._match(message)
         if match:
             partner, moves, method = match
-            inbox_sudo._credit_link(partner, moves, method, inbox_sudo._credit_incoming_messages(), acknowledge=True)
+            inbox_sudo._credit_link(partner, moves, method, inbox_sudo._incoming_messages(), acknowledge=True)
 
     # ------------------------------------------------------------------ matching
-    def _credit_incoming_messages(self):
+    def _incoming_messages(self):
         return self.message_ids.filtered(lambda m: m.message_type == "email").sorted("id")
 
-    def _credit_match(self, message):
+    def _match(self, message):
         """(commercial partner, invoices, method) for the first e-mail, or None: triage."""
         self.ensure_one()
         company = self.company_id
@@ -230,32 +229,32 @@ class CreditMailInbox(models.Model):
                     logs.filtered(lambda log: log.partner_id.commercial_partner_id == partner).move_id,
                     "reply",
                 )
-        mentioned = self._credit_mentioned_invoices(message)
-        partners = self._credit_sender_partners()
+        mentioned = self._mentioned_invoices(message)
+        partners = self._sender_partners()
         if len(partners) > 1:
             partners = (partners & mentioned.commercial_partner_id) or partners.filtered(
                 lambda p: self.env["account.move"].search_count(self._credit_open_invoice_domain(p), limit=1)
             )
         if len(partners) == 1:
             moves = mentioned.filtered(lambda m: m.commercial_partner_id == partners)
-            return partners, moves or self._credit_last_reminded(partners), "sender"
+            return partners, moves or self._last_reminded(partners), "sender"
         if not partners and len(mentioned.commercial_partner_id) == 1:
             debtor = mentioned.commercial_partner_id
             # an invoice number alone is no proof of who writes (numbers are sequential): only a sender of the
             # debtor's own mail domain is linked automatically; anyone else waits in triage with this proposal,
             # so a stranger can neither pause follow-up nor learn from the acknowledgement who the debtor is
             sender = self.email_normalized
-            if sender and (self._credit_is_ours(sender) or self._credit_domain_identifies(debtor)):
+            if sender and (self._is_ours(sender) or self._domain_identifies(debtor)):
                 return debtor, mentioned, "invoice"
         return None
 
-    def _credit_domain_identifies(self, debtor):
+    def _domain_identifies(self, debtor):
         """Whether the sender's mail domain is ``debtor``'s own: one of its contacts' domains, not a public mail
         provider (``credit.mail.public.domain``: anyone has an address at gmail.com or ziggo.nl) and no other
         debtor's. Otherwise only exact contact addresses and replies to our own e-mails name the debtor."""
         self.ensure_one()
-        domain = self._credit_sender_domain()
-        if not domain or domain not in self._credit_debtor_domains(debtor):
+        domain = self._sender_domain()
+        if not domain or domain not in self._debtor_domains(debtor):
             return False
         if self.env["credit.mail.public.domain"]._credit_is_public(domain, self.company_id):
             return False
@@ -275,21 +274,21 @@ class CreditMailInbox(models.Model):
         )
         return not shared
 
-    def _credit_debtor_addresses(self):
+    def _debtor_addresses(self):
         """The conversation's first sender and the e-mail addresses of the linked debtor's contacts."""
         self.ensure_one()
-        return self._credit_contact_emails(self.partner_id) | {self.email_normalized} - {False}
+        return self._contact_emails(self.partner_id) | {self.email_normalized} - {False}
 
-    def _credit_contact_emails(self, debtor):
+    def _contact_emails(self, debtor):
         contacts = self.env["res.partner"].search([("commercial_partner_id", "=", debtor.id), ("email", "!=", False)])
         return set(contacts.mapped("email_normalized")) - {False}
 
-    def _credit_sender_domain(self):
+    def _sender_domain(self):
         return (self.email_normalized or "").rpartition("@")[2] or False
 
-    def _credit_debtor_domains(self, debtor):
+    def _debtor_domains(self, debtor):
         """Mail domains of the debtor and its contacts (not the company's own)."""
-        domains = {email.rpartition("@")[2] for email in self._credit_contact_emails(debtor)}
+        domains = {email.rpartition("@")[2] for email in self._contact_emails(debtor)}
         own = {
             (email or "").rpartition("@")[2]
             for email in self.env["res.company"].search([]).partner_id.mapped("email_normalized")
@@ -303,7 +302,7 @@ class CreditMailInbox(models.Model):
             *self.env["account.move"]._credit_open_invoice_domain(),
         ]
 
-    def _credit_mentioned_invoices(self, message):
+    def _mentioned_invoices(self, message):
         """Customer invoices of the company whose number appears in the subject or the body."""
         text = f"{message.subject or self.name or ''}\n{html2plaintext(message.body or '')}"[:100000]
         tokens = set()
@@ -322,7 +321,7 @@ class CreditMailInbox(models.Model):
             ]
         )
 
-    def _credit_sender_partners(self):
+    def _sender_partners(self):
         """Debtors (commercial partners) with a contact at the sender's address, in this company."""
         if not self.email_normalized:
             return self.env["res.partner"]
@@ -336,7 +335,7 @@ class CreditMailInbox(models.Model):
         own = self.env["res.company"].search([]).partner_id
         return contacts.commercial_partner_id - own
 
-    def _credit_last_reminded(self, partner):
+    def _last_reminded(self, partner):
         """The still open invoices of the last reminder e-mail the debtor got from this company."""
         Log = self.env["credit.followup.log"]
         last = Log.search(
@@ -354,12 +353,12 @@ class CreditMailInbox(models.Model):
         moves = Log.search([("message_id", "=", last.message_id)]).move_id
         return moves.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
 
-    def _credit_suggestion(self):
+    def _suggestion(self):
         """What the link wizard proposes: a debtor and invoices found in the e-mail, if any."""
         self.ensure_one()
-        messages = self._credit_incoming_messages()
-        mentioned = self._credit_mentioned_invoices(messages[:1]) if messages else self.env["account.move"]
-        partners = self._credit_sender_partners() or mentioned.commercial_partner_id
+        messages = self._incoming_messages()
+        mentioned = self._mentioned_invoices(messages[:1]) if messages else self.env["account.move"]
+        partners = self._sender_partners() or mentioned.commercial_partner_id
         partner = partners[:1] if len(partners) == 1 else self.env["res.partner"]
         return partner, mentioned.filtered(lambda m: m.commercial_partner_id == partner)
 
@@ -377,9 +376,9 @@ class CreditMailInbox(models.Model):
                 "user_id": self.company_id._credit_mail_handler(partner).id,
             }
         )
-        self._credit_register(messages, automatic=self.automatic_reason, acknowledge=acknowledge)
+        self._register_email(messages, automatic=self.automatic_reason, acknowledge=acknowledge)
 
-    def _credit_register(self, messages, automatic=False, acknowledge=True):
+    def _register_email(self, messages, automatic=False, acknowledge=True):
         """Post ``messages`` on the debtor and each invoice; unless automatic: open or update the dispute,
         pause follow-up, acknowledge."""
         self.ensure_one()
@@ -397,13 +396,13 @@ class CreditMailInbox(models.Model):
             disputes=self.dispute_ids,
             automatic=automatic,
             pause_note=lambda dispute: self.env._("E-mail from the debtor (dispute %(name)s)", name=dispute.name),
-            register=lambda existing, new: self._credit_copy_to_disputes(messages, existing, new, subtype, automatic),
+            register=lambda existing, new: self._copy_to_disputes(messages, existing, new, subtype, automatic),
         )
         self.dispute_ids = [Command.link(dispute.id) for dispute in existing | new]
         if not automatic and acknowledge:
-            self._credit_acknowledge(existing | new)
+            self._acknowledge(existing | new)
 
-    def _credit_copy_to_disputes(self, messages, existing, new, subtype, automatic):
+    def _copy_to_disputes(self, messages, existing, new, subtype, automatic):
         for dispute in existing | new:
             for message in messages:
                 # the responsible of an open dispute hears about the debtor's new e-mail
@@ -446,7 +445,7 @@ class CreditMailInbox(models.Model):
         return posted | self.env["mail.message"].create(vals_list)
 
     # ------------------------------------------------------------------ acknowledgement
-    def _credit_ack_blocked(self):
+    def _ack_blocked(self):
         """Why no acknowledgement goes out, or False: machines, our own addresses, once per conversation."""
         self.ensure_one()
         if not self.company_id.credit_mail_ack:
@@ -455,7 +454,7 @@ class CreditMailInbox(models.Model):
             return "automatic"
         if self.ack_date:
             return "acknowledged"
-        if self._credit_is_own_address(self.email_normalized):
+        if self._is_own_address(self.email_normalized):
             return "own address"
         refs = set(unfold_references(self.mail_references or "")) | {self.thread_ref, self.message_ref}
         refs.discard(False)
@@ -486,13 +485,13 @@ class CreditMailInbox(models.Model):
         return False
 
     @api.model
-    def _credit_is_own_address(self, email):
+    def _is_own_address(self, email):
         """An address of ours or a machine's: never answered."""
         email = email_normalize(email or "")
-        return not email or email.partition("@")[0] in SYSTEM_LOCALPARTS or self._credit_is_ours(email)
+        return not email or email.partition("@")[0] in SYSTEM_LOCALPARTS or self._is_ours(email)
 
     @api.model
-    def _credit_is_ours(self, email):
+    def _is_ours(self, email):
         """A normalized address of our companies, aliases, alias domains or internal users."""
         if email.partition("@")[2] in self.env["mail.alias.domain"].search([]).mapped("name"):
             return True
@@ -506,10 +505,10 @@ class CreditMailInbox(models.Model):
             .search_count([("share", "=", False), ("partner_id.email_normalized", "=", email)], limit=1)
         )
 
-    def _credit_acknowledge(self, disputes):
+    def _acknowledge(self, disputes):
         """Send "we received your message, NAME is handling it" in the sender's language, once per conversation."""
         self.ensure_one()
-        if self._credit_ack_blocked():
+        if self._ack_blocked():
             return False
         if disputes.user_id:
             self.user_id = disputes.user_id[:1]
@@ -591,9 +590,9 @@ class CreditMailInbox(models.Model):
 
     def action_open_disputes(self):
         self.ensure_one()
-        return self.env["credit.dispute"]._credit_action_list(self.dispute_ids)
+        return self.env["credit.dispute"]._action_list(self.dispute_ids)
 
-    def _credit_action_link(self, partner, moves, add_contact=False, acknowledge=True):
+    def _action_link(self, partner, moves, add_contact=False, acknowledge=True):
         """The link wizard: same registration as a matched e-mail, by a credit manager."""
         self.ensure_one()
         self.check_access("write")
@@ -605,13 +604,11 @@ class CreditMailInbox(models.Model):
         # registration writes on invoices, the debtor and disputes like the gateway does for a matched e-mail
         inbox_sudo = self.sudo().with_company(self.company_id).with_context(mail_create_nosubscribe=True)
         if add_contact:
-            inbox_sudo._credit_add_sender_contact(partner)
-        inbox_sudo._credit_link(
-            partner, moves, "manual", inbox_sudo._credit_incoming_messages(), acknowledge=acknowledge
-        )
+            inbox_sudo._add_sender_contact(partner)
+        inbox_sudo._credit_link(partner, moves, "manual", inbox_sudo._incoming_messages(), acknowledge=acknowledge)
         return True
 
-    def _credit_add_sender_contact(self, partner):
+    def _add_sender_contact(self, partner):
         """The sender's address as a contact of ``partner`` (unless one of its contacts has it already)."""
         self.ensure_one()
         if not self.email_normalized:
@@ -632,5 +629,5 @@ class CreditMailInbox(models.Model):
                 }
             )
         self.author_id = contact
-        self._credit_incoming_messages().filtered(lambda m: not m.author_id).write({"author_id": contact.id})
+        self._incoming_messages().filtered(lambda m: not m.author_id).write({"author_id": contact.id})
         return contact

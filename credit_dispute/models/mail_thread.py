@@ -9,6 +9,6 @@ class MailThread(models.AbstractModel):
         """Tell the AR mailbox whether the raw e-mail was sent by a machine: only the raw headers say so."""
         thread = self
         if any(route[0] == "credit.mail.inbox" for route in routes or ()):
-            automatic = self.env["credit.mail.inbox"]._credit_automatic_reason(message, message_dict)
+            automatic = self.env["credit.mail.inbox"]._automatic_reason(message, message_dict)
             thread = self.with_context(credit_mail_gateway=True, credit_mail_automatic=automatic or False)
         return super(MailThread, thread)._message_route_process(message, message_dict, routes)

@@ -20,12 +20,12 @@ class ResPartner(models.Model):
 
     def action_credit_register_dispute(self):
         self.ensure_one()
-        return self.env["credit.dispute"]._credit_action_register(self.commercial_partner_id)
+        return self.env["credit.dispute"]._action_register(self.commercial_partner_id)
 
     def action_credit_open_disputes(self):
         self.ensure_one()
         disputes = self.env["credit.dispute"].search([("partner_id", "=", self.commercial_partner_id.id)])
-        return self.env["credit.dispute"]._credit_action_list(disputes)
+        return self.env["credit.dispute"]._action_list(disputes)
 
     # ------------------------------------------------------------------ dossier
     def action_credit_print_dossier(self):

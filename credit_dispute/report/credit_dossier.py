@@ -33,8 +33,8 @@ class ReportCreditDossier(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         records = self.env[self._dossier_model].browse(docids).exists()
         records.check_access("read")
-        self._credit_dossier_check_allowed(records)
-        dossiers = [self._credit_dossier_build(scope) for scope in self._credit_dossier_scopes(records)]
+        self._dossier_check_allowed(records)
+        dossiers = [self._dossier_build(scope) for scope in self._dossier_scopes(records)]
         return {
             "doc_ids": records.ids,
             "doc_model": self._dossier_model,
@@ -44,7 +44,7 @@ class ReportCreditDossier(models.AbstractModel):
         }
 
     @api.model
-    def _credit_dossier_check_allowed(self, records):
+    def _dossier_check_allowed(self, records):
         """The groups of the print menu, also for ``/report/pdf|html/...`` addresses (which check only read access):
         the report's groups (credit managers, accountants), or a dispute's own responsible for its dossier."""
         if self.env.su:
@@ -59,7 +59,7 @@ class ReportCreditDossier(models.AbstractModel):
 
     # ------------------------------------------------------------------ scope
     @api.model
-    def _credit_dossier_scopes(self, records):
+    def _dossier_scopes(self, records):
         """What each dossier covers: a list of dicts (debtor, company, invoices, disputes, whole debtor or not)."""
         Move = self.env["account.move"]
         Dispute = self.env["credit.dispute"]
@@ -125,7 +125,7 @@ class ReportCreditDossier(models.AbstractModel):
 
     # ------------------------------------------------------------------ gathering
     @api.model
-    def _credit_dossier_build(self, scope):
+    def _dossier_build(self, scope):
         """The dossier's values: cover, summaries and the history entries in date order.
 
         Read as superuser once the user's right to read the printed record is checked (``_get_report_values``):
@@ -141,14 +141,14 @@ class ReportCreditDossier(models.AbstractModel):
             env["res.partner"].with_context(active_test=False).search([("commercial_partner_id", "=", partner_sudo.id)])
         )
 
-        contacts = self._credit_dossier_contacts(env, scope, partners, moves_sudo, company)
-        promises = self._credit_dossier_promises(env, scope, partners, moves_sudo, company, contacts)
-        messages = self._credit_dossier_messages(env, scope, partners, moves_sudo, disputes_sudo, promises, company)
+        contacts = self._dossier_contacts(env, scope, partners, moves_sudo, company)
+        promises = self._dossier_promises(env, scope, partners, moves_sudo, company, contacts)
+        messages = self._dossier_messages(env, scope, partners, moves_sudo, disputes_sudo, promises, company)
 
-        entries = self._credit_dossier_message_entries(env, messages, contacts, moves_sudo, disputes_sudo, promises)
-        entries += self._credit_dossier_contact_entries(env, contacts)
-        entries += self._credit_dossier_promise_entries(env, promises.filtered(lambda p: not p.contact_id))
-        entries += self._credit_dossier_payment_entries(env, moves_sudo)
+        entries = self._dossier_message_entries(env, messages, contacts, moves_sudo, disputes_sudo, promises)
+        entries += self._dossier_contact_entries(env, contacts)
+        entries += self._dossier_promise_entries(env, promises.filtered(lambda p: not p.contact_id))
+        entries += self._dossier_payment_entries(env, moves_sudo)
         entries.sort(key=lambda e: (e["sort"], e["seq"]))
 
         today = fields.Date.context_today(self)
@@ -193,7 +193,7 @@ class ReportCreditDossier(models.AbstractModel):
             ],
             "promises": [
                 {
-                    "made": self._credit_dossier_format_dt(promise.contact_id.date or promise.create_date),
+                    "made": self._dossier_format_dt(promise.contact_id.date or promise.create_date),
                     "date": format_date(self.env, promise.date),
                     "amount": format_amount(self.env, promise.amount, promise.currency_id),
                     "paid": format_amount(self.env, promise.amount_paid, promise.currency_id),
@@ -206,7 +206,7 @@ class ReportCreditDossier(models.AbstractModel):
         }
 
     @api.model
-    def _credit_dossier_contacts(self, env, scope, partners, moves, company):
+    def _dossier_contacts(self, env, scope, partners, moves, company):
         domain = [("partner_id", "in", partners.ids), ("company_id", "=", company.id)]
         if not scope["whole_debtor"]:
             # contacts about these invoices, and those about the debtor in general
@@ -214,14 +214,14 @@ class ReportCreditDossier(models.AbstractModel):
         return env["credit.followup.contact"].search(domain, order="date, id")
 
     @api.model
-    def _credit_dossier_promises(self, env, scope, partners, moves, company, contacts):
+    def _dossier_promises(self, env, scope, partners, moves, company, contacts):
         domain = [("partner_id", "in", partners.ids), ("company_id", "=", company.id)]
         if not scope["whole_debtor"]:
             domain += [("move_ids", "in", moves.ids)]
         return env["credit.followup.promise"].search(domain, order="date, id") | contacts.promise_id
 
     @api.model
-    def _credit_dossier_messages(self, env, scope, partners, moves, disputes, promises, company):
+    def _dossier_messages(self, env, scope, partners, moves, disputes, promises, company):
         """Every contact with the debtor on the threads concerned, in one query."""
         Message = env["mail.message"]
         subtype_ids = env["mail.message.subtype"]._credit_subtypes().ids
@@ -285,26 +285,26 @@ class ReportCreditDossier(models.AbstractModel):
 
     # ------------------------------------------------------------------ entries
     @api.model
-    def _credit_dossier_tz(self):
+    def _dossier_tz(self):
         return pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
 
     @api.model
-    def _credit_dossier_format_dt(self, value):
+    def _dossier_format_dt(self, value):
         if not value:
             return ""
-        local = pytz.utc.localize(value).astimezone(self._credit_dossier_tz())
+        local = pytz.utc.localize(value).astimezone(self._dossier_tz())
         return f"{format_date(self.env, local.date())} {local.strftime('%H:%M')}"
 
     @api.model
-    def _credit_dossier_entry(self, date, kind, seq, date_only=False, **values):
+    def _dossier_entry(self, date, kind, seq, date_only=False, **values):
         if date_only:
             # a date without a time (payment, promise): at the start of that day in the user's time zone
-            local = self._credit_dossier_tz().localize(datetime.combine(date, time.min))
+            local = self._dossier_tz().localize(datetime.combine(date, time.min))
             sort = local.astimezone(pytz.utc).replace(tzinfo=None)
             label = format_date(self.env, date)
         else:
             sort = date
-            label = self._credit_dossier_format_dt(date)
+            label = self._dossier_format_dt(date)
         return {
             "sort": sort,
             "seq": seq,
@@ -321,7 +321,7 @@ class ReportCreditDossier(models.AbstractModel):
         }
 
     @api.model
-    def _credit_dossier_text(self, html):
+    def _dossier_text(self, html):
         """A message body as plain text: one line per table row, no markup."""
         if not html or not str(html).strip():
             return ""
@@ -348,14 +348,14 @@ class ReportCreditDossier(models.AbstractModel):
         return text
 
     @api.model
-    def _credit_dossier_message_entries(self, env, messages, contacts, moves, disputes, promises):
+    def _dossier_message_entries(self, env, messages, contacts, moves, disputes, promises):
         comment = env.ref("mail.mt_comment", raise_if_not_found=False)
         contact_subtype = env.ref("credit_followup.mt_credit_contact")
         tracked = {"credit.dispute", "credit.followup.promise"}
         # what a message is about, as the dossier names it
         labels = {("account.move", m.id): m.name for m in moves}
         labels.update({("credit.dispute", d.id): d.name for d in disputes})
-        labels.update({("credit.followup.promise", p.id): self._credit_dossier_promise_label(p) for p in promises})
+        labels.update({("credit.followup.promise", p.id): self._dossier_promise_label(p) for p in promises})
         concerns_of = {("credit.followup.promise", p.id): p.move_ids.mapped("name") for p in promises}
         contact_marks = [(c.user_id.partner_id.id, c.date) for c in contacts]
         entries, same_text, same_event = [], {}, {}
@@ -378,7 +378,7 @@ class ReportCreditDossier(models.AbstractModel):
                 for tracking in message.tracking_value_ids
                 if tracking.field_id.model in tracked and tracking.field_id.name == "state"
             ]
-            text = self._credit_dossier_text(message.body)
+            text = self._dossier_text(message.body)
             # the same line posted on the debtor and each invoice is one event; so is a state change tracked on
             # the dispute together with the line the dispute posted about it
             key = (message.subtype_id.id, message.message_type, message.author_id.id, message.subject, text)
@@ -400,7 +400,7 @@ class ReportCreditDossier(models.AbstractModel):
                 kind = self.env._("Promise to pay")
             else:
                 kind = self.env._("Dispute status")
-            entry = self._credit_dossier_entry(
+            entry = self._dossier_entry(
                 message.date,
                 kind,
                 message.id,
@@ -418,7 +418,7 @@ class ReportCreditDossier(models.AbstractModel):
         return entries
 
     @api.model
-    def _credit_dossier_contact_entries(self, env, contacts):
+    def _dossier_contact_entries(self, env, contacts):
         channels = dict(env["credit.followup.contact"]._fields["channel"]._description_selection(self.env))
         outcomes = dict(env["credit.followup.contact"]._fields["outcome"]._description_selection(self.env))
         promise_states = dict(env["credit.followup.promise"]._fields["state"]._description_selection(self.env))
@@ -426,17 +426,17 @@ class ReportCreditDossier(models.AbstractModel):
         for contact in contacts:
             details = [self.env._("Outcome: %(outcome)s", outcome=outcomes.get(contact.outcome, contact.outcome))]
             if contact.promise_id:
-                details.append(self._credit_dossier_promise_line(contact.promise_id, promise_states))
+                details.append(self._dossier_promise_line(contact.promise_id, promise_states))
             direction = self.env._("incoming") if contact.direction == "in" else self.env._("outgoing")
             entries.append(
-                self._credit_dossier_entry(
+                self._dossier_entry(
                     contact.date,
                     self.env._(
                         "%(channel)s (%(direction)s)", channel=channels.get(contact.channel), direction=direction
                     ),
                     0,
                     author=contact.user_id.name or "",
-                    text=self._credit_dossier_text(contact.note),
+                    text=self._dossier_text(contact.note),
                     details=details,
                     concerns=contact.move_ids.mapped("name") or [contact.partner_id.name],
                 )
@@ -444,7 +444,7 @@ class ReportCreditDossier(models.AbstractModel):
         return entries
 
     @api.model
-    def _credit_dossier_promise_label(self, promise):
+    def _dossier_promise_label(self, promise):
         return self.env._(
             "Promise to pay %(amount)s by %(date)s",
             amount=format_amount(self.env, promise.amount, promise.currency_id),
@@ -452,7 +452,7 @@ class ReportCreditDossier(models.AbstractModel):
         )
 
     @api.model
-    def _credit_dossier_promise_line(self, promise, states):
+    def _dossier_promise_line(self, promise, states):
         return self.env._(
             "Promise to pay %(amount)s by %(date)s: %(state)s (paid since: %(paid)s)",
             amount=format_amount(self.env, promise.amount, promise.currency_id),
@@ -462,23 +462,23 @@ class ReportCreditDossier(models.AbstractModel):
         )
 
     @api.model
-    def _credit_dossier_promise_entries(self, env, promises):
+    def _dossier_promise_entries(self, env, promises):
         states = dict(env["credit.followup.promise"]._fields["state"]._description_selection(self.env))
         return [
-            self._credit_dossier_entry(
+            self._dossier_entry(
                 promise.create_date,
                 self.env._("Promise to pay"),
                 0,
                 author=promise.user_id.name or "",
                 text=promise.note or "",
-                details=[self._credit_dossier_promise_line(promise, states)],
+                details=[self._dossier_promise_line(promise, states)],
                 concerns=promise.move_ids.mapped("name"),
             )
             for promise in promises
         ]
 
     @api.model
-    def _credit_dossier_payment_entries(self, env, moves):
+    def _dossier_payment_entries(self, env, moves):
         """Payments, credit notes and other entries reconciled with the invoices, from the partial reconciliations."""
         lines = moves.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
         if not lines:
@@ -516,7 +516,7 @@ class ReportCreditDossier(models.AbstractModel):
             if payment.payment_method_line_id:
                 details.append(self.env._("Method: %(method)s", method=payment.payment_method_line_id.name))
             entries.append(
-                self._credit_dossier_entry(
+                self._dossier_entry(
                     counterpart.date,
                     kind,
                     0,

@@ -14,7 +14,7 @@ class CreditFollowupSetup(models.TransientModel):
         if "category_line_ids" not in fields_list:
             return values
         Category = self.env["credit.issue.category"].with_context(active_test=False)
-        templates = Category._credit_shipped_categories()
+        templates = Category._shipped_categories()
         lines = []
         for company in self.env.companies:
             own = {c.code: c for c in Category.search([("company_id", "=", company.id)])}

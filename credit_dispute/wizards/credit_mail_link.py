@@ -42,7 +42,7 @@ class CreditMailLink(models.TransientModel):
         values = super().default_get(fields_list)
         inbox = self.env["credit.mail.inbox"].browse(values.get("inbox_id") or self.env.context.get("active_id"))
         if inbox.exists() and "partner_id" in fields_list and not values.get("partner_id"):
-            partner, moves = inbox._credit_suggestion()
+            partner, moves = inbox._suggestion()
             values.setdefault("inbox_id", inbox.id)
             if partner:
                 values["partner_id"] = partner.id
@@ -74,7 +74,7 @@ class CreditMailLink(models.TransientModel):
 
     def action_link(self):
         self.ensure_one()
-        self.inbox_id._credit_action_link(
+        self.inbox_id._action_link(
             self.partner_id, self.move_ids, add_contact=self.add_contact, acknowledge=self.acknowledge
         )
         return {"type": "ir.actions.act_window_close"}

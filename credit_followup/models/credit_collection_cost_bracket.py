@@ -40,7 +40,7 @@ class CreditCollectionCostBracket(models.Model):
                 )
 
     @api.model
-    def _credit_install_brackets(self, companies=None):
+    def _install_brackets(self, companies=None):
         """Give every company without a scale the statutory Dutch one (install and new companies)."""
         companies = companies if companies is not None else self.env["res.company"].search([])
         vals_list = [

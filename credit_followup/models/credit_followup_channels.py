@@ -40,12 +40,12 @@ class CreditFollowupEngine(models.AbstractModel):
         discussed = moves._credit_under_discussion()
         base_url = company.get_base_url()
         date = date or company._credit_today()
-        credits = self._credit_open_credits(self.env["res.partner"].union(*(a.partner for a in actions)), company)
+        credits = self._open_credits(self.env["res.partner"].union(*(a.partner for a in actions)), company)
         data = {}
         for action in actions:
             # texts computed here (step names, credits, costs, balances) are in the language the debtor reads:
-            # the recipient's, else the company's (_credit_lang) — never the language of whoever runs the engine
-            lang = self._credit_lang(action.recipient, action.partner, company)
+            # the recipient's, else the company's (_lang) — never the language of whoever runs the engine
+            lang = self._lang(action.recipient, action.partner, company)
             step = action.step.with_context(lang=lang)
             reader = self.with_context(lang=lang) if lang != self.env.lang else self
             groups = {}
@@ -73,14 +73,14 @@ class CreditFollowupEngine(models.AbstractModel):
                 groups.setdefault(move.currency_id, {"currency": move.currency_id, "lines": []})["lines"].append(line)
             for currency, group in groups.items():
                 group["credits"] = [
-                    dict(credit, label=reader._credit_credit_label(credit))
+                    dict(credit, label=reader._credit_label(credit))
                     for credit in credits.get((action.partner.id, currency.id), [])
                 ]
                 group["total_invoices"] = currency.round(sum(line["amount_residual"] for line in group["lines"]))
                 group["total_credits"] = currency.round(sum(credit["amount"] for credit in group["credits"]))
                 group["balance"] = currency.round(group["total_invoices"] + group["total_credits"])
                 group["qr"] = (
-                    self._credit_qr_code(
+                    self._qr_code(
                         action,
                         group["balance"],
                         currency,
@@ -91,7 +91,7 @@ class CreditFollowupEngine(models.AbstractModel):
                     else False
                 )
                 if step.formal_notice or step.state_costs:
-                    group.update(reader._credit_costs_statement(action, group, company, date))
+                    group.update(reader._costs_statement(action, group, company, date))
                 if not step.include_payment_link or currency.name != "EUR":
                     for line in group["lines"]:
                         line["portal_url"] = False  # online payment is offered for EUR amounts only
@@ -119,7 +119,7 @@ class CreditFollowupEngine(models.AbstractModel):
             }
         return data
 
-    def _credit_costs_statement(self, action, group, company, date):
+    def _costs_statement(self, action, group, company, date):
         """The collection costs (WIK scale on the balance), VAT, statutory interest to date and, for a formal
         notice, the last day to pay — as figures and as the sentence the debtor reads."""
         currency = group["currency"]
@@ -158,7 +158,7 @@ class CreditFollowupEngine(models.AbstractModel):
             )
         return values
 
-    def _credit_open_credits(self, partners, company):
+    def _open_credits(self, partners, company):
         """{(debtor id, currency id): [credit]} — every open credit note, unreconciled payment and other
         receivable credit of these debtors, in one search: dicts with ``name``, ``label``, ``date``, ``amount``
         (negative, in its currency)."""
@@ -191,7 +191,7 @@ class CreditFollowupEngine(models.AbstractModel):
             )
         return result
 
-    def _credit_credit_label(self, credit):
+    def _credit_label(self, credit):
         """How the debtor reads a credit, in the engine's (the debtor's) language."""
         if credit["kind"] == "credit_note":
             return self.env._("minus credit note %(name)s", name=credit["name"])
@@ -214,7 +214,7 @@ class CreditFollowupEngine(models.AbstractModel):
             )
             missing.invalidate_recordset(["access_token"])
 
-    def _credit_qr_code(self, action, total, currency, company, moves=None):
+    def _qr_code(self, action, total, currency, company, moves=None):
         """EPC (SEPA credit transfer) QR code as a data URI, for a positive EUR amount when the company has a SEPA
         IBAN (EPC is EUR only)."""
         moves = moves if moves is not None else action.moves.filtered(lambda m: m.currency_id == currency)
@@ -222,7 +222,7 @@ class CreditFollowupEngine(models.AbstractModel):
         communication = " ".join(moves.mapped("name"))[:140]
         return company._credit_epc_qr(total, currency, communication, action.partner, bank=bank)
 
-    def _credit_lang(self, recipient, partner, company):
+    def _lang(self, recipient, partner, company):
         """The language of messages to a debtor: the recipient's, else the debtor's, else the company's —
         when active; never the language of whoever runs the engine."""
         installed = {code for code, _name in self.env["res.lang"].get_installed()}
@@ -298,8 +298,8 @@ class CreditFollowupEngine(models.AbstractModel):
         if not sendable:
             return
         data = self._credit_template_data(sendable, company, date)
-        qr_images = self._credit_qr_inline(sendable, data)
-        statements = self._credit_statement_pdfs([a for a in sendable if a.step.attach_statement], company, date)
+        qr_images = self._qr_inline(sendable, data)
+        statements = self._statement_pdfs([a for a in sendable if a.step.attach_statement], company, date)
         default_template = self.env.ref("credit_followup.mail_template_credit_reminder")
         by_template = {}
         for action in sendable:
@@ -368,7 +368,7 @@ class CreditFollowupEngine(models.AbstractModel):
             ),
         )
 
-    def _credit_qr_inline(self, actions, data):
+    def _qr_inline(self, actions, data):
         """Turn each EPC QR code of the e-mails into an image attachment referenced by ``cid:`` (mail clients
         such as Gmail and Outlook do not show ``data:`` images): {debtor id: attachments}. The outgoing e-mail
         carries them as inline parts (see ir.mail_server.build_email)."""
@@ -398,12 +398,12 @@ class CreditFollowupEngine(models.AbstractModel):
             result.setdefault(pid, []).append(attachment)  # sudo: the engine's own mail parts
         return result
 
-    def _credit_statement_pdfs(self, actions, company, date):
+    def _statement_pdfs(self, actions, company, date):
         """{debtor id: attachment}: the statements of account of a batch, in one report call."""
         partner_ids = [action.partner.id for action in actions]
         if not partner_ids:
             return {}
-        report = self._credit_report_env().with_company(company)
+        report = self._report_env().with_company(company)
         try:
             streams = report._render_qweb_pdf_prepare_streams(
                 "credit_followup.report_credit_statement", {"date": str(date)}, res_ids=partner_ids
@@ -463,7 +463,7 @@ class CreditFollowupEngine(models.AbstractModel):
         """Invoice PDFs in one report call; one call per invoice where the PDF engine cannot take several
         documents at once (wkhtmltopdf without patched Qt). An invoice that cannot be rendered is simply not
         attached: the reminder still goes out."""
-        report = self._credit_report_env()
+        report = self._report_env()
         try:
             return report._render_qweb_pdf_prepare_streams("account.account_invoices", None, res_ids=moves.ids)
         except Exception:  # noqa: BLE001 - fall back to one document per call below
@@ -542,7 +542,7 @@ class CreditFollowupEngine(models.AbstractModel):
         )
         self._credit_send_letters_by_post(done, attachments_sudo)
 
-    def _credit_report_env(self):
+    def _report_env(self):
         """ir.actions.report for the engine's PDFs (real wkhtmltopdf renders, also in tests).
 
         While modules install (demo data runs the engine) this server cannot answer wkhtmltopdf's requests for
@@ -553,7 +553,7 @@ class CreditFollowupEngine(models.AbstractModel):
 
     def _render_letters(self, report_data, partner_ids):
         """All letters of a batch in one wkhtmltopdf run, split per debtor: {partner id: {"stream": …}}."""
-        streams = self._credit_report_env()._render_qweb_pdf_prepare_streams(
+        streams = self._report_env()._render_qweb_pdf_prepare_streams(
             "credit_followup.report_credit_letter", report_data, res_ids=partner_ids
         )
         if len(partner_ids) == 1 or all(streams.get(pid, {}).get("stream") for pid in partner_ids):

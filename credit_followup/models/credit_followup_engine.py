@@ -137,7 +137,7 @@ class CreditFollowupEngine(models.AbstractModel):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         started = time.monotonic()
         self.env["account.move"]._credit_resume_expired_pauses(date, company)
-        self.env["credit.followup.log"]._credit_book_claimable_costs(company, date)
+        self.env["credit.followup.log"]._book_claimable_costs(company, date)
         Run = self.env["credit.followup.run"].sudo()  # the run record is bookkeeping, not a user action
         run = Run.create({"date": date, "company_id": company.id, "trigger": trigger, "user_id": self.env.uid})
         summary["run_ids"].append(run.id)
@@ -293,7 +293,7 @@ class CreditFollowupEngine(models.AbstractModel):
             profile: profile.step_ids.sorted(lambda s: (s.offset_days, s.sequence, s.id)) for profile in all_profiles
         }
         waiting = self._waiting_for_approval(moves)
-        net = self._credit_net_figures(company, partners, date)
+        net = self._net_figures(company, partners, date)
 
         decisions = []
         for move in moves:
@@ -329,10 +329,10 @@ class CreditFollowupEngine(models.AbstractModel):
                 continue
             figures = net.get((move.commercial_partner_id.id, move.currency_id.id), {})
             decisions.append(self._decide(move, steps_by_profile[profile], date, figures.get("overdue", 0.0)))
-        decisions = self._credit_net_out(decisions, net, date)
+        decisions = self._net_out(decisions, net, date)
         return Plan(company=company, date=date, moves=moves, decisions=decisions, profiles=profiles)
 
-    def _credit_net_figures(self, company, partners, date):
+    def _net_figures(self, company, partners, date):
         """{(debtor id, currency id): {"credits": open credits in that currency (≤ 0), "overdue": net overdue in
         the company's currency}} for a batch of debtors, in one query.
 
@@ -370,7 +370,7 @@ class CreditFollowupEngine(models.AbstractModel):
         )
         return {(pid, cid): {"credits": credits, "overdue": overdue} for pid, cid, credits, overdue in rows}
 
-    def _credit_net_out(self, decisions, net, date):
+    def _net_out(self, decisions, net, date):
         """A debtor whose open credits in a currency cover the invoices a step would remind them of is not
         reminded for that currency: those invoices are skipped (reason ``credited``) and looked at again
         tomorrow."""
@@ -578,13 +578,13 @@ class CreditFollowupEngine(models.AbstractModel):
                     "currency_id": decision.move.currency_id.id,
                 }
             )
-        log_vals += self._credit_skip_log_vals([d for d in decisions if d.reason == "credited"], date, run)
-        self._credit_clear_skips(log_vals)
+        log_vals += self._skip_log_vals([d for d in decisions if d.reason == "credited"], date, run)
+        self._clear_skips(log_vals)
         self._create_logs(log_vals)
         self._write_plan(decisions, date)
         return stats
 
-    def _credit_skip_log_vals(self, decisions, date, run):
+    def _skip_log_vals(self, decisions, date, run):
         """A "skipped" log row per invoice and step whose reminder the debtor's credits cover (once)."""
         if not decisions:
             return []
@@ -613,7 +613,7 @@ class CreditFollowupEngine(models.AbstractModel):
             if (d.move.id, d.next_step.id) not in logged
         ]
 
-    def _credit_clear_skips(self, log_vals):
+    def _clear_skips(self, log_vals):
         """A step skipped because credits covered it may run later: its "skipped" row gives way to the new one."""
         keys = [
             SQL("(%s, %s, %s)", vals["move_id"], vals["step_id"], vals["channel"])

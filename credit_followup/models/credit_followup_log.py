@@ -115,7 +115,7 @@ class CreditFollowupLog(models.Model):
             engine.with_company(company)._credit_handle_failures([action], logs[0].date, company)
 
     @api.model
-    def _credit_book_claimable_costs(self, company, date):
+    def _book_claimable_costs(self, company, date):
         """Book the collection costs and the statutory interest to date of every formal notice whose term has
         passed on ``date`` (step option *Book costs and interest*): one customer invoice per debtor and currency,
         in a fixed number of queries."""

@@ -92,10 +92,10 @@ class CreditFollowupProfile(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if {"step_ids", "active"} & set(vals):
-            self._credit_replan()
+            self._replan()
         return res
 
-    def _credit_replan(self):
+    def _replan(self):
         """Steps changed: the engine plans the next step of every invoice on these profiles anew."""
         partners = self.env["res.partner"].search([("credit_followup_profile_id", "in", self.ids)])
         domain = [("credit_followup_state", "=", "active"), ("company_id", "in", self.company_id.ids)]

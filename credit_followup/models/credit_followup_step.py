@@ -136,11 +136,11 @@ class CreditFollowupStep(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         steps = super().create(vals_list)
-        steps.profile_id._credit_replan()
+        steps.profile_id._replan()
         return steps
 
     def write(self, vals):
         res = super().write(vals)
         if {"offset_days", "min_days_after_previous", "optional", "min_amount", "sequence"} & set(vals):
-            self.profile_id._credit_replan()
+            self.profile_id._replan()
         return res

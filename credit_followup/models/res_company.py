@@ -86,7 +86,7 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
-        self.env["credit.collection.cost.bracket"].sudo()._credit_install_brackets(companies)  # sudo: a new
+        self.env["credit.collection.cost.bracket"].sudo()._install_brackets(companies)  # sudo: a new
         # company's statutory scale is set up for whoever creates the company
         return companies
 

@@ -22,7 +22,7 @@ class ReportCreditLetter(models.AbstractModel):
         Step = self.env["credit.followup.step"]
         values = {}
         actions_by_date = {}
-        named = self._credit_letter_records(partners, letters)
+        named = self._letter_records(partners, letters)
         for partner in partners:
             letter = letters.get(str(partner.id))
             if letter:
@@ -37,7 +37,7 @@ class ReportCreditLetter(models.AbstractModel):
             else:  # printed from the partner form: the overdue invoices, no step
                 moves = Move.search(partner._credit_open_invoice_domain(), order="invoice_date_due")
                 step, recipient, date = Step, partner, self.env.company._credit_today()
-                lang = self.env["credit.followup.engine"]._credit_lang(partner, partner, self.env.company)
+                lang = self.env["credit.followup.engine"]._lang(partner, partner, self.env.company)
                 portal = partner.commercial_partner_id._credit_portal_letter()
             recipient = recipient if (recipient.street and recipient.city) else partner
             values[partner.id] = {
@@ -75,7 +75,7 @@ class ReportCreditLetter(models.AbstractModel):
         }
 
     @api.model
-    def _credit_letter_records(self, partners, letters):
+    def _letter_records(self, partners, letters):
         """{partner id: (invoices, recipient, step, date)} that the letters' data names, checked for all letters at
         once (a fixed number of queries): readable by the user, the invoices the debtor's, the recipient one of its
         contacts. Anything else is refused: the data may come from a request's options."""
