@@ -21,11 +21,6 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..models.credit_dispute import OPEN_STATES
 from ..tools.api_values import (
-    amount_value,
-    date_value,
-    dispute_ref,
-    named,
-    step_ref,
     text_html,
 )
 from ..tools.openapi import (
@@ -372,48 +367,7 @@ class CreditApi(http.Controller):
             company = env.user.company_ids.filtered(lambda c: c.id == query["company_id"])
             if not company:
                 raise ApiError(422, env._("company_id: not one of your companies"), "company_id")
-        partner = partner.with_company(company)
-        disputes = env["credit.dispute"].with_company(company).browse()
-        if disputes.has_access("read"):
-            disputes = disputes.search(
-                [("partner_id", "=", partner.id), ("state", "in", OPEN_STATES), ("company_id", "=", company.id)]
-            )
-        promises = None
-        Promise = env["credit.followup.promise"]
-        if Promise.has_access("read"):
-            rows = Promise._read_group(
-                [("partner_id", "=", partner.id), ("company_id", "=", company.id)], ["state"], ["__count"]
-            )
-            counts = dict(rows)
-            promises = {state: counts.get(state, 0) for state in ("open", "kept", "broken", "cancelled")}
-        risk = None
-        # credit_segmentation's score, when installed, of this company; a failed read in a company that may not
-        # see the partner would spoil the reads below, hence the access check first
-        if "credit_risk_score" in partner._fields and partner.has_access("read"):
-            try:
-                risk = partner.credit_risk_score
-            except AccessError:
-                risk = None  # the field may be restricted to some groups
-            risk = None if risk is None or risk is False else float(risk)
-        currency = partner.credit_currency_id or company.currency_id
-        return _json(
-            {
-                "id": partner.id,
-                "name": partner.display_name,
-                "company": named(company),
-                "currency": currency.name,
-                "amount_due": amount_value(partner.credit_amount_due, currency),
-                "amount_overdue": amount_value(partner.credit_amount_overdue, currency),
-                "followup_status": partner.credit_followup_status or None,
-                "next_action_date": date_value(partner.credit_next_action_date),
-                "current_step": step_ref(partner.credit_current_step_id),
-                "risk_score": risk,
-                "open_disputes": {"count": len(disputes), "items": [dispute_ref(d) for d in disputes]},
-                "promises": promises,
-                # this company's broken promises (the partner's own counter adds up every company's)
-                "broken_promise_count": (promises or {}).get("broken", 0),
-            }
-        )
+        return _json(partner._credit_api_summary(company))
 
     @api_route("/disputes", ["GET"])
     def dispute_list(self, document, query):

@@ -8,6 +8,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, split_every
 
+from odoo.addons.credit_followup.models.account_move import OPEN_INVOICE_LEAVES
+
 from ..tools.api_values import amount_value, date_value, invoice_refs, named, plain
 
 CHANNELS = [
@@ -75,8 +77,7 @@ class CreditDispute(models.Model):
         "move_id",
         string="Invoices",
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain=f"[('commercial_partner_id', '=', partner_id), {OPEN_INVOICE_LEAVES}]",
     )
     category_id = fields.Many2one(
         "credit.issue.category",

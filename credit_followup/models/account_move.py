@@ -20,6 +20,8 @@ OPEN_INVOICE_DOMAIN = [
     ("state", "=", "posted"),
     ("payment_state", "in", ("not_paid", "partial")),
 ]
+# the same, as the leaves of a field's domain string (evaluated by the web client)
+OPEN_INVOICE_LEAVES = ", ".join(repr(leaf) for leaf in OPEN_INVOICE_DOMAIN)
 
 # Follow-up settings of an invoice: written directly only by credit managers (``_credit_check_manager_write``).
 # Disputes, promises, agencies and the engine change them through their own methods (``_credit_pause`` …), which

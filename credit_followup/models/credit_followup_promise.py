@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .account_move import OPEN_INVOICE_LEAVES
+
 
 class CreditFollowupPromise(models.Model):
     """A debtor's promise to pay: follow-up of its invoices waits until the date plus a grace period."""
@@ -23,8 +25,7 @@ class CreditFollowupPromise(models.Model):
         string="Invoices",
         required=True,
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain=f"[('commercial_partner_id', '=', partner_id), {OPEN_INVOICE_LEAVES}]",
     )
     date = fields.Date(string="Promised date", required=True, tracking=True)
     amount = fields.Monetary(string="Promised amount", required=True, currency_field="currency_id", tracking=True)

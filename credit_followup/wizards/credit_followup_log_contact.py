@@ -1,6 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.account_move import OPEN_INVOICE_LEAVES
 from ..models.credit_followup_contact import CHANNELS
 
 
@@ -15,8 +16,7 @@ class CreditFollowupLogContact(models.TransientModel):
     move_ids = fields.Many2many(
         "account.move",
         string="Invoices",
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial')), ('company_id', '=', company_id)]",
+        domain=f"[('commercial_partner_id', '=', partner_id), {OPEN_INVOICE_LEAVES}, ('company_id', '=', company_id)]",
     )
     channel = fields.Selection(CHANNELS, required=True, default="phone")
     direction = fields.Selection([("out", "Outgoing"), ("in", "Incoming")], required=True, default="out")
