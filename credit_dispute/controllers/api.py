@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import re
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from jsonschema.exceptions import best_match
@@ -39,6 +40,8 @@ API = "/credit/api/v1"
 MAX_ID = 2**31 - 1  # PostgreSQL integer ids
 MAX_BODY = 64 * 1024  # bytes: read no more before parsing (the largest valid body is about 41 KB)
 BEARER_RE = re.compile(r"^bearer\s+(\S+)\s*$", re.IGNORECASE)
+# the models' field names as the API's bodies call them (a refusal names the body's field)
+API_FIELDS = {"move_ids": "invoice_ids", "category_id": "category", "dispute_category_id": "category"}
 
 
 class ApiError(Exception):
@@ -258,34 +261,16 @@ class CreditApi(http.Controller):
             raise ApiError(422, request.env._("partner_id: no partner %(id)s", id=partner_id), "partner_id")
         return partner.commercial_partner_id
 
-    def _body_invoices(self, invoice_ids, partner, open_only):
-        """Invoices of the body: readable posted customer invoices of ``partner``, of one company."""
+    def _body_invoices(self, invoice_ids):
+        """The invoices of the body, each one the user may read, of one company. Whether they may be disputed or
+        promised (posted customer invoices of the debtor, unpaid, no other open dispute) is the models' to say."""
         env = request.env
         moves = env["account.move"]
         for index, move_id in enumerate(invoice_ids):
-            field = f"invoice_ids[{index}]"
             move = self._readable("account.move", move_id)
             if not move:
+                field = f"invoice_ids[{index}]"
                 raise ApiError(422, env._("%(field)s: no invoice %(id)s", field=field, id=move_id), field)
-            if move.move_type != "out_invoice" or move.state != "posted":
-                raise ApiError(
-                    422,
-                    env._("%(field)s: %(name)s is not a posted customer invoice", field=field, name=move.name),
-                    field,
-                )
-            if move.commercial_partner_id != partner:
-                raise ApiError(
-                    422,
-                    env._(
-                        "%(field)s: %(name)s is not an invoice of %(partner)s",
-                        field=field,
-                        name=move.name,
-                        partner=partner.display_name,
-                    ),
-                    field,
-                )
-            if open_only and not move.filtered_domain(moves._credit_open_invoice_domain()):
-                raise ApiError(422, env._("%(field)s: %(name)s is already paid", field=field, name=move.name), field)
             moves |= move
         if len(moves.company_id) > 1:
             raise ApiError(422, env._("invoice_ids: the invoices belong to different companies"), "invoice_ids")
@@ -303,20 +288,22 @@ class CreditApi(http.Controller):
             )
         return category
 
-    def _check_no_open_dispute(self, moves):
-        # the dispute's own constraint looks at all disputes (sudo), also those of other responsibles
-        disputed = (
-            request.env["credit.dispute"].sudo().search([("move_ids", "in", moves.ids), ("state", "in", OPEN_STATES)])
-        )
-        shared = moves & disputed.move_ids
-        if shared:
-            raise ApiError(
-                422,
-                request.env._(
-                    "invoice_ids: %(names)s already has an open dispute", names=", ".join(shared.mapped("name"))
-                ),
-                "invoice_ids",
-            )
+    @staticmethod
+    @contextmanager
+    def _refusals(body):
+        """Write in a savepoint; a model's refusal (its constraints) answers 422 naming the body's field, with the
+        index of the first invoice at fault for a refusal that names invoices."""
+        try:
+            with request.env.cr.savepoint():  # nothing half-written when the operation is refused
+                yield
+        except (UserError, ValidationError) as error:
+            message = error.args[0] if error.args else "Unprocessable request"
+            field = API_FIELDS.get(getattr(error, "field", None), getattr(error, "field", None))
+            records = getattr(error, "records", None)
+            if field and records and isinstance(body.get(field), list):
+                indexes = [index for index, value in enumerate(body[field]) if value in records.ids]
+                field = f"{field}[{min(indexes)}]" if indexes else field
+            raise ApiError(422, f"{field}: {message}" if field else message, field) from None
 
     @staticmethod
     def _check_create_right(model):
@@ -411,12 +398,11 @@ class CreditApi(http.Controller):
         env = request.env
         body = self._json_body(document, "/disputes", "post")
         partner = self._body_partner(body["partner_id"])
-        moves = self._body_invoices(body["invoice_ids"], partner, open_only=True)
+        moves = self._body_invoices(body["invoice_ids"])
         company = moves.company_id
         category = self._body_category(body.get("category"), company)
-        self._check_no_open_dispute(moves)
         self._check_create_right("credit.dispute")
-        with env.cr.savepoint():  # nothing half-written when the dispute is refused
+        with self._refusals(body):
             dispute = (
                 env["credit.dispute"]
                 .with_company(company)
@@ -440,7 +426,7 @@ class CreditApi(http.Controller):
         body = self._json_body(document, "/contacts", "post")
         outcome = body["outcome"]
         partner = self._body_partner(body["partner_id"])
-        moves = self._body_invoices(body.get("invoice_ids", []), partner, open_only=outcome in ("promise", "dispute"))
+        moves = self._body_invoices(body.get("invoice_ids", []))
         company = moves.company_id or env.company
         vals = {
             "partner_id": partner.id,
@@ -452,16 +438,12 @@ class CreditApi(http.Controller):
             "note": text_html(body.get("note")),
         }
         if outcome == "promise":
-            promise_date = fields.Date.to_date(body["promise_date"])
-            if promise_date < fields.Date.context_today(partner):
-                raise ApiError(422, env._("promise_date: the promised date cannot be in the past"), "promise_date")
             amount = body.get("promise_amount") or sum(moves.mapped("amount_residual"))
-            vals.update(promise_date=promise_date, promise_amount=amount)
+            vals.update(promise_date=fields.Date.to_date(body["promise_date"]), promise_amount=amount)
         if outcome == "dispute":
             vals["dispute_category_id"] = self._body_category(body.get("category"), company).id
-            self._check_no_open_dispute(moves)
         self._check_create_right("credit.followup.log.contact")
-        with env.cr.savepoint():  # nothing half-written when the contact is refused
+        with self._refusals(body):
             # the log-contact wizard holds the logic (promise, dispute, chatter posts): the API reuses it
             wizard = env["credit.followup.log.contact"].with_company(company).create(vals)
             contact = wizard._credit_log_contact().with_env(env)

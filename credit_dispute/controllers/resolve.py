@@ -33,15 +33,15 @@ class CreditDisputeResolve(http.Controller):
         sitemap=False,
     )
     def credit_dispute_action(self, token, **post):
-        check = request.env["credit.dispute.token"]._credit_check(token)
+        check = request.env["credit.dispute.token"]._verify(token)
         if check["error"]:
             return self._render_error(check)
         if request.httprequest.method == "POST":
-            return self._credit_dispute_action_post(token, check, post)
+            return self._action_post(token, check, post)
         return self._render_confirm(token, check, {"resume": "now"})
 
     # ------------------------------------------------------------------ actions
-    def _credit_dispute_action_post(self, token, check, post):
+    def _action_post(self, token, check, post):
         values = {
             "note": (post.get("note") or "").strip()[:NOTE_MAX_LENGTH],
             "resume": post.get("resume") or "now",
@@ -57,7 +57,7 @@ class CreditDisputeResolve(http.Controller):
                     resume_date = fields.Date.to_date(values["resume_date"])
                 except ValueError:
                     resume_date = False  # action_close says which date is missing: nothing is written
-        dispute = self._credit_dispute_as_responsible(check)
+        dispute = self._as_responsible(check)
         try:
             with request.env.cr.savepoint():
                 try:
@@ -74,10 +74,10 @@ class CreditDisputeResolve(http.Controller):
                 except UniqueViolation as error:
                     raise _LinkUsed from error
                 if action == "not_solved":
-                    deadline = self._credit_not_solved(dispute, values["note"])
+                    deadline = self._not_solved(dispute, values["note"])
                 else:
                     deadline = False
-                    self._credit_close(dispute, action, values["note"], values["resume"], resume_date)
+                    self._close(dispute, action, values["note"], values["resume"], resume_date)
         except _LinkUsed:
             return self._render_error({**check, "error": "used"})
         except (UserError, ValidationError, AccessError) as error:
@@ -94,7 +94,7 @@ class CreditDisputeResolve(http.Controller):
             },
         )
 
-    def _credit_dispute_as_responsible(self, check):
+    def _as_responsible(self, check):
         """The dispute in the hands of its responsible: the chatter shows them as the author."""
         user = check["user"]
         dispute = (
@@ -108,7 +108,7 @@ class CreditDisputeResolve(http.Controller):
             dispute = dispute.sudo()
         return dispute
 
-    def _credit_close(self, dispute, action, note, resume, resume_date):
+    def _close(self, dispute, action, note, resume, resume_date):
         state = "resolved" if action == "solved" else "rejected"
         note_html = plaintext2html(note) if note else False
         dispute.action_close(state, note=note_html, resume=resume, resume_date=resume_date)
@@ -129,7 +129,7 @@ class CreditDisputeResolve(http.Controller):
             subtype_xmlid="mail.mt_note",
         )
 
-    def _credit_not_solved(self, dispute, note):
+    def _not_solved(self, dispute, note):
         """Still working on it: in progress, a note, and the activity comes back in a few days."""
         env = dispute.env
         dispute.action_start()

@@ -5,10 +5,11 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount, format_date, split_every
 
 from odoo.addons.credit_followup.models.account_move import OPEN_INVOICE_LEAVES
+from odoo.addons.credit_followup.tools.errors import field_error
 
 from ..tools.api_values import amount_value, date_value, invoice_refs, named, plain
 
@@ -248,22 +249,26 @@ class CreditDispute(models.Model):
                 )
             )
             if wrong:
-                raise ValidationError(
+                raise field_error(
                     self.env._(
                         "A dispute covers posted customer invoices of its debtor only; not %(invoices)s.",
                         invoices=", ".join(wrong.mapped("display_name")),
-                    )
+                    ),
+                    "move_ids",
+                    wrong,
                 )
 
     def _check_invoices_open(self, moves):
         """Only unpaid invoices can be added to a dispute (a paid one may stay on a dispute that covered it)."""
         closed_sudo = moves.sudo().filtered(lambda m: m.payment_state not in ("not_paid", "partial"))
         if closed_sudo:
-            raise ValidationError(
+            raise field_error(
                 self.env._(
                     "Invoice %(invoices)s is already paid: it cannot be disputed.",
                     invoices=", ".join(closed_sudo.mapped("name")),
-                )
+                ),
+                "move_ids",
+                closed_sudo,
             )
 
     @api.constrains("move_ids", "state")
@@ -295,7 +300,7 @@ class CreditDispute(models.Model):
                             "Invoice %(invoices)s already has an open dispute.",
                             invoices=", ".join(shared.mapped("name")),
                         )
-                    raise ValidationError(message)
+                    raise field_error(message, "move_ids")  # the invoices, not one of them: the message names them
 
     # ------------------------------------------------------------------ create / write
     @api.model_create_multi
@@ -347,12 +352,12 @@ class CreditDispute(models.Model):
             # qualified in a category that does not pause: the debtor's other invoices held by its e-mail go on too
             self.filtered(lambda d: d.state in OPEN_STATES and not d.pauses_followup)._release_held("now")
         if old_users:
-            self.filtered(lambda d: d.user_id != old_users[d])._credit_new_link_generation()
+            self.filtered(lambda d: d.user_id != old_users[d])._new_link_generation()
             changed = self.filtered(lambda d: d.user_id and d.user_id != old_users[d] and d.state in OPEN_STATES)
             changed._notify_responsible()
         return result
 
-    def _credit_new_link_generation(self):
+    def _new_link_generation(self):
         """The e-mail action links sent so far stop working (reopened or reassigned)."""
         if self:
             self.env.execute_query(
@@ -560,7 +565,7 @@ class CreditDispute(models.Model):
             raise UserError(self.env._("Only closed disputes can be reopened."))
         self.check_access("write")
         self.sudo().write({"state": "in_progress", "date_closed": False})  # sudo: see action_start
-        self._credit_new_link_generation()
+        self._new_link_generation()
         self._pause_invoices()
         self._notify_responsible()
         return True
@@ -652,7 +657,7 @@ class CreditDispute(models.Model):
                 )
             # the template is ours; rendering reads the invoices for the responsible's e-mail. The signed links are
             # made here and handed to this one render: the template itself cannot make them (see LINK_PERMIT)
-            links = dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)._credit_responsible_email_links()
+            links = dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)._responsible_email_links()
             template.sudo().with_context(credit_dispute_links={dispute.id: links}).send_mail(
                 dispute.id,
                 email_layout_xmlid="mail.mail_notification_light",
@@ -666,13 +671,13 @@ class CreditDispute(models.Model):
             )
 
     # ------------------------------------------------------------------ e-mail action links
-    def _credit_action_token(self, action, expiry=None):
+    def _action_token(self, action, expiry=None):
         return self.env["credit.dispute.token"]._make(self, action, expiry=expiry)
 
     def _action_url(self, action, expiry=None):
-        return f"{self.get_base_url()}/credit/dispute/action/{self._credit_action_token(action, expiry=expiry)}"
+        return f"{self.get_base_url()}/credit/dispute/action/{self._action_token(action, expiry=expiry)}"
 
-    def _credit_responsible_email_links(self):
+    def _responsible_email_links(self):
         """Signed one-click links for the responsible, before the link that opens the dispute in Odoo.
 
         Only for the code that mails the responsible (``_notify_responsible``, which passes them to the

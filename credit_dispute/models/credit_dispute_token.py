@@ -87,7 +87,7 @@ class CreditDisputeToken(models.Model):
         return user.active and not user.share and dispute.company_id in user.company_ids
 
     @api.model
-    def _credit_check(self, token):
+    def _verify(self, token):
         """Check ``token``; changes nothing.
 
         Returns a dict: ``error`` (False, ``invalid``, ``expired``, ``used``, ``reassigned``, ``outdated`` or

@@ -207,7 +207,7 @@ class CreditMailInbox(models.Model):
         match = inbox_sudo._match(message)
         if match:
             partner, moves, method = match
-            inbox_sudo._credit_link(partner, moves, method, inbox_sudo._incoming_messages(), acknowledge=True)
+            inbox_sudo._link(partner, moves, method, inbox_sudo._incoming_messages(), acknowledge=True)
 
     # ------------------------------------------------------------------ matching
     def _incoming_messages(self):
@@ -233,7 +233,7 @@ class CreditMailInbox(models.Model):
         partners = self._sender_partners()
         if len(partners) > 1:
             partners = (partners & mentioned.commercial_partner_id) or partners.filtered(
-                lambda p: self.env["account.move"].search_count(self._credit_open_invoice_domain(p), limit=1)
+                lambda p: self.env["account.move"].search_count(self._open_invoice_domain(p), limit=1)
             )
         if len(partners) == 1:
             moves = mentioned.filtered(lambda m: m.commercial_partner_id == partners)
@@ -256,7 +256,7 @@ class CreditMailInbox(models.Model):
         domain = self._sender_domain()
         if not domain or domain not in self._debtor_domains(debtor):
             return False
-        if self.env["credit.mail.public.domain"]._credit_is_public(domain, self.company_id):
+        if self.env["credit.mail.public.domain"]._is_public_provider(domain, self.company_id):
             return False
         pattern = "%@" + domain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         shared = (
@@ -295,7 +295,7 @@ class CreditMailInbox(models.Model):
         }
         return domains - own - {""}
 
-    def _credit_open_invoice_domain(self, partner):
+    def _open_invoice_domain(self, partner):
         return [
             ("commercial_partner_id", "=", partner.id),
             ("company_id", "=", self.company_id.id),
@@ -363,7 +363,7 @@ class CreditMailInbox(models.Model):
         return partner, mentioned.filtered(lambda m: m.commercial_partner_id == partner)
 
     # ------------------------------------------------------------------ registration
-    def _credit_link(self, partner, moves, method, messages, acknowledge=True):
+    def _link(self, partner, moves, method, messages, acknowledge=True):
         """Link the conversation to ``partner`` (and ``moves``) and register ``messages`` there."""
         self.ensure_one()
         partner = partner.commercial_partner_id
@@ -384,7 +384,7 @@ class CreditMailInbox(models.Model):
         self.ensure_one()
         subtype = self.env.ref("credit_dispute.mt_credit_email_in")
         for message in messages:
-            self._credit_copy_message(message, [self.partner_id, *self.move_ids], subtype)
+            self._copy_message(message, [self.partner_id, *self.move_ids], subtype)
         existing, new = self.env["credit.dispute"]._credit_debtor_reply(
             self.partner_id,
             self.move_ids,
@@ -407,9 +407,9 @@ class CreditMailInbox(models.Model):
             for message in messages:
                 # the responsible of an open dispute hears about the debtor's new e-mail
                 notify = dispute.user_id.partner_id if dispute in existing and not automatic else None
-                self._credit_copy_message(message, [dispute], subtype, notify=notify)
+                self._copy_message(message, [dispute], subtype, notify=notify)
 
-    def _credit_copy_message(self, message, records, subtype, notify=None):
+    def _copy_message(self, message, records, subtype, notify=None):
         """``message`` (an incoming e-mail) as an e-mail on each of ``records``, each with its own attachments.
 
         With ``notify`` (partners), it is posted the usual way so that they hear about it.
@@ -605,7 +605,7 @@ class CreditMailInbox(models.Model):
         inbox_sudo = self.sudo().with_company(self.company_id).with_context(mail_create_nosubscribe=True)
         if add_contact:
             inbox_sudo._add_sender_contact(partner)
-        inbox_sudo._credit_link(partner, moves, "manual", inbox_sudo._incoming_messages(), acknowledge=acknowledge)
+        inbox_sudo._link(partner, moves, "manual", inbox_sudo._incoming_messages(), acknowledge=acknowledge)
         return True
 
     def _add_sender_contact(self, partner):

@@ -41,7 +41,7 @@ class CreditMailPublicDomain(models.Model):
                 raise ValidationError(self.env._("%(name)s is not a mail domain (e.g. gmail.com).", name=record.name))
 
     @api.model
-    def _credit_is_public(self, domain, company):
+    def _is_public_provider(self, domain, company):
         """Whether ``domain`` is a public mail provider for ``company`` (read as the gateway: sudo by the caller)."""
         domain = self._normalize(domain)
         if not domain:

@@ -440,7 +440,7 @@ class TestCreditApi(CreditDisputeCommon, HttpCase):
                 "amount": 100,
             }
         )
-        broken._credit_mark_broken()
+        broken._mark_broken()
         contact = self.env["res.partner"].create({"name": "Accounts payable", "parent_id": self.debtor.id})
         data, _response = self.call("get", f"/partners/{contact.id}/summary")
         self.assertEqual(data["id"], self.debtor.id, "the summary is the commercial entity's")

@@ -109,7 +109,7 @@ class TestDossier(CreditDisputeCommon, HttpCase):
         with self._at("2026-03-12 11:00:00"):
             self._pay(self.inv_a, 300, date(2026, 3, 12), "PAYREF-4711")
         with self._at("2026-03-20 07:00:00"):
-            contact.promise_id.with_env(self.tracked_env)._credit_mark_broken()
+            contact.promise_id.with_env(self.tracked_env)._mark_broken()
             self._flush_tracking()
         return dispute.with_env(self.env)
 

@@ -113,19 +113,23 @@ class TestMailGateway(CreditDisputeCommon, MockEmail):
         self._msg_count = getattr(self, "_msg_count", 0) + 1
         msg_id = msg_id or f"<credit-test-{self._msg_count}-{id(self)}@debtor.example>"
         headers = "".join(f"{name}: {value}\n" for name, value in (extra or {}).items())
-        raw = self.format(  # MockEmail's formatting of a raw e-mail
+        # MockEmail's gateway helper: formats the raw e-mail and feeds it to message_process as superuser (in
+        # production the fetchmail cron / mailgate script). Its check beforehand looks for a record of
+        # target_model whose target_field equals the subject; the replies of one conversation share their subject,
+        # so it looks for a message whose Message-Id is the subject (none), and the message is found by its id below
+        self.format_and_process(
             template,
-            return_path=return_path or f"<{email_from.split('<')[-1].strip('>')}>",
-            to=to or f"Debiteuren <{self.ar_address}>",
-            email_from=email_from,
+            email_from,
+            to or f"Debiteuren <{self.ar_address}>",
             subject=subject,
-            msg_id=msg_id,
+            return_path=return_path or f"<{email_from.split('<')[-1].strip('>')}>",
             extra=headers,
+            msg_id=msg_id,
+            target_model="mail.message",
+            target_field="message_id",
             body=body,
             pdf=base64.encodebytes(PDF).decode(),
         )
-        # in production the gateway runs as superuser (fetchmail cron / mailgate script)
-        self.env["mail.thread"].sudo().message_process(None, raw.encode())
         message = self.env["mail.message"].search([("message_id", "=", msg_id)], limit=1)
         if message.model == "credit.mail.inbox":
             return self.env["credit.mail.inbox"].browse(message.res_id)
@@ -156,7 +160,7 @@ class TestMailGateway(CreditDisputeCommon, MockEmail):
         message_id = self.send_reminder()
         reminder = self.env["mail.message"].search([("message_id", "=", message_id)])
         self.assertIn(self.ar_address, reminder.reply_to, "reminders are answered to the AR mailbox")
-        self.assertEqual(self.env["credit.followup.engine"]._credit_reply_to(self.company), reminder.reply_to)
+        self.assertEqual(self.company._credit_reply_to(), reminder.reply_to)
 
         # a colleague of the debtor (unknown address) answers the reminder
         inbox = self.receive(
@@ -572,7 +576,7 @@ class TestMailGateway(CreditDisputeCommon, MockEmail):
         self.assertEqual(alias.alias_full_name, "accounts@credit.example.com")
         self.assertEqual(alias.alias_model_id.model, "credit.mail.inbox")
         self.assertEqual(ast.literal_eval(alias.alias_defaults), {"company_id": self.company.id})
-        self.assertIn("accounts@credit.example.com", self.env["credit.followup.engine"]._credit_reply_to(self.company))
+        self.assertIn("accounts@credit.example.com", self.company._credit_reply_to())
 
     # ------------------------------------------------------------------ issue 11, point 2: strangers
     def test_public_mail_provider_is_no_proof_of_the_debtor(self):

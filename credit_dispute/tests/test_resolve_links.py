@@ -43,9 +43,9 @@ class TestResolveLinks(CreditDisputeCommon, HttpCase):
 
     def _link(self, action, dispute=None, **kwargs):
         dispute = dispute or self.dispute
-        return "/credit/dispute/action/" + dispute.with_context(
-            credit_dispute_link_permit=LINK_PERMIT
-        )._credit_action_token(action, **kwargs)
+        return "/credit/dispute/action/" + dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)._action_token(
+            action, **kwargs
+        )
 
     def _open(self, path):
         response = self.url_open(path)
@@ -80,7 +80,7 @@ class TestResolveLinks(CreditDisputeCommon, HttpCase):
 
         for value, days in (("3", 3), ("0", 1), ("soon", 14)):
             self.env["ir.config_parameter"].sudo().set_param("credit_dispute.link_valid_days", value)
-            token = self.dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)._credit_action_token("solved")
+            token = self.dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)._action_token("solved")
             self.assertAlmostEqual(int(token.split(".")[-2]), time.time() + days * 86400, delta=3600, msg=value)
 
     def test_closed_dispute_mails_no_action_links(self):
@@ -89,7 +89,7 @@ class TestResolveLinks(CreditDisputeCommon, HttpCase):
             label
             for label, _url in self.dispute.with_context(
                 credit_dispute_link_permit=LINK_PERMIT
-            )._credit_responsible_email_links()
+            )._responsible_email_links()
         ]
         self.assertEqual(labels, ["Open the dispute"])
 

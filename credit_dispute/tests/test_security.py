@@ -60,33 +60,31 @@ class TestResolveLinkRenders(CreditDisputeCommon, HttpCase):
         for env in (self.env, self.env(user=self.resolver)):
             dispute = self.dispute.with_env(env)
             with self.assertRaises(AccessError):
-                dispute._credit_responsible_email_links()
+                dispute._responsible_email_links()
             with self.assertRaises(AccessError):
-                dispute._credit_action_token("solved")
+                dispute._action_token("solved")
             # a context value that is not the permit itself (e.g. from an RPC call) does not help
             with self.assertRaises(AccessError):
-                dispute.with_context(credit_dispute_link_permit=True)._credit_action_token("solved")
+                dispute.with_context(credit_dispute_link_permit=True)._action_token("solved")
         # the e-mail to the responsible does carry working links
         mail = self.env["mail.mail"].search(
             [("subject", "ilike", self.dispute.name), ("recipient_ids", "in", self.resolver.partner_id.ids)], limit=1
         )
         tokens = ACTION_LINK_RE.findall(str(mail.body_html))
         self.assertEqual(len(tokens), 3)
-        check = self.env["credit.dispute.token"]._credit_check(tokens[0])
+        check = self.env["credit.dispute.token"]._verify(tokens[0])
         self.assertFalse(check["error"])
-        self.assertTrue(
-            self.dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)._credit_action_token("solved")
-        )
+        self.assertTrue(self.dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)._action_token("solved"))
 
     def test_dead_links_show_no_company_reference_or_invoices(self):
         """Point 7: whoever finds an expired, used or outdated link later learns nothing about the dispute."""
         permit = self.dispute.with_context(credit_dispute_link_permit=LINK_PERMIT)
-        expired = permit._credit_action_token("solved", expiry=1700000000)
-        outdated = permit._credit_action_token("reject")
-        used = permit._credit_action_token("not_solved")
+        expired = permit._action_token("solved", expiry=1700000000)
+        outdated = permit._action_token("reject")
+        used = permit._action_token("not_solved")
         self.env["credit.dispute.token"].sudo().create(  # the link was used
             {
-                "token_hash": self.env["credit.dispute.token"]._credit_check(used)["token_hash"],
+                "token_hash": self.env["credit.dispute.token"]._verify(used)["token_hash"],
                 "dispute_id": self.dispute.id,
                 "action": "not_solved",
                 "user_id": self.resolver.id,
@@ -95,9 +93,9 @@ class TestResolveLinkRenders(CreditDisputeCommon, HttpCase):
         checks = [("expired", expired), ("used", used), ("outdated", outdated)]
         for label, token in checks:
             if label == "outdated":
-                self.dispute._credit_new_link_generation()  # reassigned or reopened: earlier links are outdated
+                self.dispute._new_link_generation()  # reassigned or reopened: earlier links are outdated
             with self.subTest(label):
-                self.assertEqual(self.env["credit.dispute.token"]._credit_check(token)["error"], label)
+                self.assertEqual(self.env["credit.dispute.token"]._verify(token)["error"], label)
                 response = self.url_open(f"/credit/dispute/action/{token}")
                 self.assertEqual(response.status_code, 403)
                 for secret in (self.dispute.name, self.inv.name, self.company.name, self.debtor.name):
@@ -272,7 +270,7 @@ class TestDossierAccess(CreditDisputeCommon, HttpCase):
             {"name": "Re: invoice", "company_id": self.company_b.id, "email_from": "x@debtor-one.example"}
         )
         email = inbox_b.message_post(body="SECRET-B-EMAIL", message_type="email", subtype_xmlid="mail.mt_comment")
-        inbox_b._credit_copy_message(email, [debtor_b], self.env.ref("credit_dispute.mt_credit_email_in"))
+        inbox_b._copy_message(email, [debtor_b], self.env.ref("credit_dispute.mt_credit_email_in"))
         # company A's own line for comparison
         self._dispute(self.inv_a, "OTHER", description="<p>OWN-A-DISPUTE</p>")
 

@@ -12,7 +12,7 @@ import uuid
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models, tools
+from odoo import Command, fields, models, tools
 from odoo.tools import SQL, format_amount, format_date
 
 from ..tools.links import strip_access_tokens
@@ -73,7 +73,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 groups.setdefault(move.currency_id, {"currency": move.currency_id, "lines": []})["lines"].append(line)
             for currency, group in groups.items():
                 group["credits"] = [
-                    dict(credit, label=reader._credit_label(credit))
+                    dict(credit, label=reader._label(credit))
                     for credit in credits.get((action.partner.id, currency.id), [])
                 ]
                 group["total_invoices"] = currency.round(sum(line["amount_residual"] for line in group["lines"]))
@@ -191,7 +191,7 @@ class CreditFollowupEngine(models.AbstractModel):
             )
         return result
 
-    def _credit_label(self, credit):
+    def _label(self, credit):
         """How the debtor reads a credit, in the engine's (the debtor's) language."""
         if credit["kind"] == "credit_note":
             return self.env._("minus credit note %(name)s", name=credit["name"])
@@ -540,7 +540,7 @@ class CreditFollowupEngine(models.AbstractModel):
             ),
             attachments=by_partner,
         )
-        self._credit_send_letters_by_post(done, attachments_sudo)
+        self._send_letters_by_post(done, attachments_sudo)
 
     def _report_env(self):
         """ir.actions.report for the engine's PDFs (real wkhtmltopdf renders, also in tests).
@@ -561,7 +561,7 @@ class CreditFollowupEngine(models.AbstractModel):
         whole = (streams.get(False) or streams.get(partner_ids[0]) or {}).get("stream")
         return {pid: {"stream": stream} for pid, stream in zip(partner_ids, split_on_outlines(whole), strict=True)}
 
-    def _credit_send_letters_by_post(self, actions, attachments):
+    def _send_letters_by_post(self, actions, attachments):
         """Hook: send letters by post (snailmail) when a module provides it."""
         return False
 
@@ -666,16 +666,12 @@ class CreditFollowupEngine(models.AbstractModel):
 
     # ------------------------------------------------------------------ phone call and task
     def _credit_execute_phone(self, actions, date, company):
-        self._credit_execute_activity(
-            actions, date, company, "mail.mail_activity_data_call", "credit_followup.mt_credit_call"
-        )
+        self._execute_activity(actions, date, company, "mail.mail_activity_data_call", "credit_followup.mt_credit_call")
 
     def _credit_execute_task(self, actions, date, company):
-        self._credit_execute_activity(
-            actions, date, company, "mail.mail_activity_data_todo", "credit_followup.mt_credit_task"
-        )
+        self._execute_activity(actions, date, company, "mail.mail_activity_data_todo", "credit_followup.mt_credit_task")
 
-    def _credit_execute_activity(self, actions, date, company, activity_xmlid, subtype_xmlid):
+    def _execute_activity(self, actions, date, company, activity_xmlid, subtype_xmlid):
         activity_type = self.env.ref(activity_xmlid)
         model_id = self.env["ir.model"]._get_id("res.partner")
         data = self._credit_template_data(actions, company, date)
@@ -741,17 +737,12 @@ class CreditFollowupEngine(models.AbstractModel):
             "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid),
             "author_id": author.id,
             "email_from": email_from,
-            "reply_to": self._credit_reply_to(company),
+            "reply_to": company._credit_reply_to(),  # where debtors' replies go: the company says
             "date": fields.Datetime.now(),
             "record_company_id": company.id,  # a debtor shared by companies: whose contact this is (the dossier)
         }
         vals.update(extra)
         return vals
-
-    @api.model
-    def _credit_reply_to(self, company):
-        """Where debtors' replies go: the company says (``res.company._credit_reply_to``)."""
-        return company._credit_reply_to()
 
     def _invoice_message_vals(self, action, body, subtype_xmlid, company, **extra):
         return [self._message_vals(move, body, subtype_xmlid, company, **extra) for move in action.moves]

@@ -443,7 +443,7 @@ class CreditFollowupEngine(models.AbstractModel):
 
     def _profiles_by_partner(self, company, partners):
         """{commercial partner: profile} — the partner's own profile of that company, else the default."""
-        default = self.env["credit.followup.profile"]._credit_default_profile(company)
+        default = self.env["credit.followup.profile"]._default_profile(company)
         result = {}
         for partner in partners.with_company(company):
             profile = partner.credit_followup_profile_id
@@ -733,9 +733,9 @@ class CreditFollowupEngine(models.AbstractModel):
                 timing[channel] += time.perf_counter() - started
         failed = [a for a in actions if a.result.get("state") == "failed"]
         if failed:
-            self._credit_handle_failures(failed, date, company)
+            self._handle_failures(failed, date, company)
 
-    def _credit_handle_failures(self, failed, date, company):
+    def _handle_failures(self, failed, date, company):
         """Post each failure; a failed primary action goes to its step's fallback channel once, a failed fallback
         ends the chain. The debtor's responsible gets one "fix the contact data" activity (not one per failure)."""
         fallbacks = []

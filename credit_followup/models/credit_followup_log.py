@@ -112,7 +112,7 @@ class CreditFollowupLog(models.Model):
                 is_fallback=is_fallback,
             )
             action.result = {"state": "failed", "failure_reason": reason}
-            engine.with_company(company)._credit_handle_failures([action], logs[0].date, company)
+            engine.with_company(company)._handle_failures([action], logs[0].date, company)
 
     @api.model
     def _book_claimable_costs(self, company, date):

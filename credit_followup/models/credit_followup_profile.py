@@ -104,7 +104,7 @@ class CreditFollowupProfile(models.Model):
         self.env["account.move"].search(domain).credit_followup_planned = False
 
     @api.model
-    def _credit_default_profile(self, company):
+    def _default_profile(self, company):
         return self.search([("company_id", "=", company.id), ("is_default", "=", True)], limit=1)
 
     def action_open_steps(self):

@@ -113,10 +113,10 @@ class CreditFollowupPromise(models.Model):
         kept.write({"state": "kept"})
         for promise in kept:
             promise.move_ids._credit_resume("promise")
-        broken._credit_mark_broken()
+        broken._mark_broken()
         return kept, broken
 
-    def _credit_mark_broken(self):
+    def _mark_broken(self):
         self.write({"state": "broken"})
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         for promise in self:

@@ -410,9 +410,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         company = company or self.env.company
         partner = self.commercial_partner_id.with_company(company)
-        return partner.credit_followup_profile_id or self.env["credit.followup.profile"]._credit_default_profile(
-            company
-        )
+        return partner.credit_followup_profile_id or self.env["credit.followup.profile"]._default_profile(company)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -110,6 +110,17 @@ class CreditFollowupCommon(AccountTestInvoicingCommon):
         cls.debtor2 = cls._debtor("Debtor Two BV", "debtor2@example.com", lang="nl_NL")
 
     @classmethod
+    def _accountant(cls, login):
+        """A user of the company with billing rights (invoices, contacts) and no credit rights."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    @classmethod
     def _debtor(cls, name, email, **vals):
         return cls.env["res.partner"].create(
             {

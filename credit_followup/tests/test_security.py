@@ -21,12 +21,7 @@ class TestFollowupSettingsAreTheManagers(CreditFollowupCommon):
     def setUpClass(cls):
         super().setUpClass()
         common = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
-        cls.accountant = new_test_user(
-            cls.env,
-            login="acc_anna",
-            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
-            **common,
-        )
+        cls.accountant = cls._accountant("acc_anna")
         cls.contact_editor = new_test_user(
             cls.env, login="contacts_ed", groups="base.group_user,base.group_partner_manager", **common
         )
@@ -217,13 +212,7 @@ class TestSmallerHoles(CreditFollowupCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        common = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
-        cls.accountant = new_test_user(
-            cls.env,
-            login="acc_bert",
-            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
-            **common,
-        )
+        cls.accountant = cls._accountant("acc_bert")
 
     def test_preview_is_for_credit_managers_and_its_lines_for_their_company(self):
         self._invoice(self.debtor, 8)

@@ -10,7 +10,7 @@ class TestWorklistTour(HttpCase):
         admin = self.env.ref("base.user_admin")
         company = admin.company_id
         env = self.env(context={"allowed_company_ids": company.ids, "tracking_disable": True})
-        if not env["credit.followup.profile"]._credit_default_profile(company):
+        if not env["credit.followup.profile"]._default_profile(company):
             env["credit.followup.profile"].create(
                 {
                     "name": "Tour profile",

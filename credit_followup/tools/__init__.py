@@ -1,3 +1,4 @@
+from . import errors
 from . import followup_plan
 from . import links
 from . import pdf

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..models.account_move import OPEN_INVOICE_LEAVES
 from ..models.credit_followup_contact import CHANNELS
+from ..tools.errors import field_error
 
 
 class CreditFollowupLogContact(models.TransientModel):
@@ -91,6 +92,7 @@ class CreditFollowupLogContact(models.TransientModel):
         """Register the contact with its outcome (promise, and what other modules add), post it on the chatter and
         close the call it answers; return the contact. Used by the wizard and by the API."""
         self.ensure_one()
+        self._check_invoices()
         if self.outcome == "promise":
             if not (self.promise_date and self.promise_amount > 0 and self.move_ids):
                 raise UserError(self.env._("A promise to pay needs invoices, a date and an amount."))
@@ -99,7 +101,7 @@ class CreditFollowupLogContact(models.TransientModel):
                     self.env._("A promise to pay is in one currency: log one promise per currency of the invoices.")
                 )
             if self.promise_date < self.env.company._credit_today():
-                raise UserError(self.env._("The promised date cannot be in the past."))
+                raise field_error(self.env._("The promised date cannot be in the past."), "promise_date")
         partner = self.partner_id.commercial_partner_id
         contact = self.env["credit.followup.contact"].create(
             {
@@ -130,6 +132,33 @@ class CreditFollowupLogContact(models.TransientModel):
             self.activity_id.credit_followup_call = False  # this wizard already registered the contact
             self.activity_id.action_feedback(feedback=self.note or "")
         return contact
+
+    def _check_invoices(self):
+        """A contact concerns posted customer invoices of its debtor; a promise to pay only unpaid ones."""
+        debtor = self.partner_id.commercial_partner_id
+        wrong = self.move_ids.filtered(
+            lambda m: m.move_type != "out_invoice" or m.state != "posted" or m.commercial_partner_id != debtor
+        )
+        if wrong:
+            raise field_error(
+                self.env._(
+                    "A contact concerns posted customer invoices of its debtor only; not %(invoices)s.",
+                    invoices=", ".join(wrong.mapped("display_name")),
+                ),
+                "move_ids",
+                wrong,
+            )
+        if self.outcome == "promise":
+            paid = self.move_ids - self.move_ids.filtered_domain(self.move_ids._credit_open_invoice_domain())
+            if paid:
+                raise field_error(
+                    self.env._(
+                        "Invoice %(invoices)s is already paid: a promise to pay covers unpaid invoices.",
+                        invoices=", ".join(paid.mapped("name")),
+                    ),
+                    "move_ids",
+                    paid,
+                )
 
     def _credit_handle_outcome(self, contact):
         """Hook for outcomes other modules add (credit_dispute: open a dispute)."""

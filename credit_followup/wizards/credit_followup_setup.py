@@ -26,7 +26,7 @@ class CreditFollowupSetup(models.TransientModel):
         values = super().default_get(fields_list)
         Profile = self.env["credit.followup.profile"]
         values["company_line_ids"] = [
-            Command.create({"company_id": company.id, "profile_id": Profile._credit_default_profile(company).id})
+            Command.create({"company_id": company.id, "profile_id": Profile._default_profile(company).id})
             for company in self.env.companies
         ]
         groups = {field: self.env.ref(xmlid) for field, xmlid in ROLES.items()}
