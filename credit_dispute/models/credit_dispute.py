@@ -241,35 +241,7 @@ class CreditDispute(models.Model):
     @api.constrains("move_ids", "partner_id")
     def _check_invoices(self):
         for dispute in self:
-            moves_sudo = dispute.sudo().move_ids
-            debtor = dispute.partner_id.commercial_partner_id
-            wrong = moves_sudo.filtered(
-                lambda m, debtor=debtor: (
-                    m.move_type != "out_invoice" or m.state != "posted" or m.commercial_partner_id != debtor
-                )
-            )
-            if wrong:
-                raise field_error(
-                    self.env._(
-                        "A dispute covers posted customer invoices of its debtor only; not %(invoices)s.",
-                        invoices=", ".join(wrong.mapped("display_name")),
-                    ),
-                    "move_ids",
-                    wrong,
-                )
-
-    def _check_invoices_open(self, moves):
-        """Only unpaid invoices can be added to a dispute (a paid one may stay on a dispute that covered it)."""
-        closed_sudo = moves.sudo().filtered(lambda m: m.payment_state not in ("not_paid", "partial"))
-        if closed_sudo:
-            raise field_error(
-                self.env._(
-                    "Invoice %(invoices)s is already paid: it cannot be disputed.",
-                    invoices=", ".join(closed_sudo.mapped("name")),
-                ),
-                "move_ids",
-                closed_sudo,
-            )
+            dispute.sudo().move_ids._credit_check_invoices_of(dispute.partner_id)
 
     @api.constrains("move_ids", "state")
     def _check_one_open_dispute(self):
@@ -317,7 +289,7 @@ class CreditDispute(models.Model):
         # the responsible gets our own e-mail (invoices, amounts, action links), not Odoo's "assigned to you" too
         disputes = super(CreditDispute, self.with_context(mail_auto_subscribe_no_notify=True)).create(vals_list)
         disputes = disputes.with_env(self.env)
-        self._check_invoices_open(disputes.sudo().move_ids)
+        disputes.sudo().move_ids._credit_check_unpaid()  # only unpaid invoices are disputed
         disputes._pause_invoices()
         disputes._post_opened()
         disputes._notify_responsible()
@@ -338,7 +310,8 @@ class CreditDispute(models.Model):
         result = super(CreditDispute, self.with_context(mail_auto_subscribe_no_notify=True)).write(vals)
         if "move_ids" in vals:
             for dispute, moves in old_moves.items():
-                self._check_invoices_open(dispute.sudo().move_ids - moves)
+                # the added ones: a paid invoice may stay on a dispute that covered it
+                (dispute.sudo().move_ids - moves)._credit_check_unpaid()
                 removed = moves - dispute.sudo().move_ids
                 if removed:
                     removed._credit_resume("dispute")

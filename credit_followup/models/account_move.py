@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.errors import field_error
+
 FOLLOWUP_STATES = [
     ("active", "In follow-up"),
     ("paused", "Paused"),
@@ -87,6 +89,38 @@ class AccountMove(models.Model):
     def _credit_open_invoice_domain(self):
         """The domain of an open posted customer invoice (not paid, or partly paid): the one definition."""
         return list(OPEN_INVOICE_DOMAIN)
+
+    def _credit_check_invoices_of(self, debtor):
+        """Refuse unless these are posted customer invoices of ``debtor``: what a contact or a dispute concerns.
+
+        The refusal names the field (``move_ids``) and the invoices at fault (``field_error``)."""
+        debtor = debtor.commercial_partner_id
+        wrong = self.filtered(
+            lambda m: m.move_type != "out_invoice" or m.state != "posted" or m.commercial_partner_id != debtor
+        )
+        if wrong:
+            raise field_error(
+                self.env._(
+                    "Only posted customer invoices of %(debtor)s can be chosen, not %(invoices)s.",
+                    debtor=debtor.display_name,
+                    invoices=", ".join(wrong.mapped("display_name")),
+                ),
+                "move_ids",
+                wrong,
+            )
+
+    def _credit_check_unpaid(self):
+        """Refuse paid invoices: a promise to pay and a new dispute concern unpaid ones (``field_error``)."""
+        paid = self - self.filtered_domain(self._credit_open_invoice_domain())
+        if paid:
+            raise field_error(
+                self.env._(
+                    "Invoice %(invoices)s is already paid: choose unpaid invoices.",
+                    invoices=", ".join(paid.mapped("name")),
+                ),
+                "move_ids",
+                paid,
+            )
 
     @api.model
     def _credit_pause_reasons(self):

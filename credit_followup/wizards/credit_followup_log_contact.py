@@ -135,30 +135,9 @@ class CreditFollowupLogContact(models.TransientModel):
 
     def _check_invoices(self):
         """A contact concerns posted customer invoices of its debtor; a promise to pay only unpaid ones."""
-        debtor = self.partner_id.commercial_partner_id
-        wrong = self.move_ids.filtered(
-            lambda m: m.move_type != "out_invoice" or m.state != "posted" or m.commercial_partner_id != debtor
-        )
-        if wrong:
-            raise field_error(
-                self.env._(
-                    "A contact concerns posted customer invoices of its debtor only; not %(invoices)s.",
-                    invoices=", ".join(wrong.mapped("display_name")),
-                ),
-                "move_ids",
-                wrong,
-            )
+        self.move_ids._credit_check_invoices_of(self.partner_id)
         if self.outcome == "promise":
-            paid = self.move_ids - self.move_ids.filtered_domain(self.move_ids._credit_open_invoice_domain())
-            if paid:
-                raise field_error(
-                    self.env._(
-                        "Invoice %(invoices)s is already paid: a promise to pay covers unpaid invoices.",
-                        invoices=", ".join(paid.mapped("name")),
-                    ),
-                    "move_ids",
-                    paid,
-                )
+            self.move_ids._credit_check_unpaid()
 
     def _credit_handle_outcome(self, contact):
         """Hook for outcomes other modules add (credit_dispute: open a dispute)."""
