@@ -489,17 +489,18 @@ class CreditFollowupEngine(models.AbstractModel):
                 sendable.append(action)
         if not sendable:
             return
-        data = self._credit_template_data(sendable, company, date)
+        # what each letter is about; its figures (netting, costs, the EPC QR code) are the letter report's to compute,
+        # once, from the same actions (``_credit_template_data``)
         report_data = {
             "letters": {
-                str(pid): {
-                    "move_ids": [line["move"].id for line in value["lines"] + value["under_discussion"]],
-                    "step_id": value["step"].id,
-                    "recipient_id": value["recipient"].id,
+                str(action.partner.id): {
+                    "move_ids": [move.id for move, _step in action.items],
+                    "step_id": action.step.id,
+                    "recipient_id": action.recipient.id,
                     "date": str(date),
-                    "lang": value["lang"],
+                    "lang": self._lang(action.recipient, action.partner, company),
                 }
-                for pid, value in data.items()
+                for action in sendable
             }
         }
         try:
