@@ -213,6 +213,7 @@ class CreditFollowupEngine(models.AbstractModel):
                 )
             )
             missing.invalidate_recordset(["access_token"])
+            missing.fetch(["access_token"])  # read back at once: a letter's invoices would each read their own
 
     def _qr_code(self, action, total, currency, company, moves=None):
         """EPC (SEPA credit transfer) QR code as a data URI, for a positive EUR amount when the company has a SEPA
