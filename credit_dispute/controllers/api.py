@@ -298,7 +298,8 @@ class CreditApi(http.Controller):
                 yield
         except (UserError, ValidationError) as error:
             message = error.args[0] if error.args else "Unprocessable request"
-            field = API_FIELDS.get(getattr(error, "field", None), getattr(error, "field", None))
+            field = getattr(error, "field", None)  # set by the models' field_error
+            field = API_FIELDS.get(field, field)
             records = getattr(error, "records", None)
             if field and records and isinstance(body.get(field), list):
                 indexes = [index for index, value in enumerate(body[field]) if value in records.ids]
